@@ -1,0 +1,22 @@
+"""What the composition root (app/main.py) hands to windows and commands: no globals elsewhere."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # keep start-up light: SQLAlchemy types only for the type checker
+    from sqlalchemy.engine import Engine
+    from sqlalchemy.orm import Session, sessionmaker
+
+
+@dataclass
+class AppContext:
+    """The open database and what goes with it."""
+
+    db_path: Path
+    engine: Engine
+    session_factory: sessionmaker[Session]
+    backup_path: Path | None = None  # copy taken before a schema upgrade, if one ran
+    notes: list[str] = field(default_factory=list)  # messages to show the user once at start
