@@ -1,0 +1,179 @@
+"""Opening a database file: checks, backup, Alembic upgrade, engine and session factory.
+
+Alembic owns the schema (style.md P6): a new file is created by running the migrations, an older one
+is copied aside and upgraded, a newer one (from a later program version) is refused. When the file is
+already at the head revision nothing of Alembic is imported, which keeps start-up fast.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# The newest revision this program knows; tests/test_migrations.py proves it equals Alembic's head.
+SCHEMA_HEAD = "0001_initial"
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class DatabaseError(Exception):
+    """A database that cannot be opened; the message is Chinese and shown to the user as is."""
+
+
+@dataclass
+class OpenedDatabase:
+    path: Path
+    engine: Engine
+    session_factory: sessionmaker[Session]
+    created: bool = False
+    upgraded_from: str | None = None
+    backup_path: Path | None = None
+
+
+def _set_sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def make_engine(path: Path | str) -> Engine:
+    """An engine on a SQLite file with foreign keys enforced, WAL and a busy timeout."""
+    engine = create_engine(f"sqlite:///{Path(path)}", connect_args={"timeout": 5})
+    event.listen(engine, "connect", _set_sqlite_pragmas)
+    return engine
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    # expire_on_commit=False: services hand detached rows / DTOs to the UI (style.md P4)
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+def check_database_file(path: Path) -> None:
+    """Raise DatabaseError unless ``path`` is absent, empty, or a SQLite file."""
+    if path.is_dir():
+        raise DatabaseError(f"数据库路径是一个文件夹，不是文件：{path}")
+    if not path.exists() or path.stat().st_size == 0:
+        if not path.parent.exists():
+            raise DatabaseError(f"数据库所在的文件夹不存在：{path.parent}")
+        return
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(16)
+    except OSError as exc:
+        raise DatabaseError(f"无法读取数据库文件：{path}（{exc.strerror or exc}）") from exc
+    if header != SQLITE_MAGIC:
+        raise DatabaseError(f"不是有效的数据库文件（不是 SQLite 格式）：{path}")
+
+
+def read_revision(path: Path) -> tuple[str | None, bool]:
+    """(Alembic revision or None, whether the file has any table) read with plain sqlite3."""
+    if not path.exists() or path.stat().st_size == 0:
+        return None, False
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+        try:
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            revision = None
+            if "alembic_version" in tables:
+                row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+                revision = row[0] if row else None
+            return revision, bool(tables - {"alembic_version"})
+        finally:
+            con.close()
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"数据库文件已损坏或不是 SQLite 格式：{path}（{exc}）") from exc
+
+
+def alembic_config(connection=None):
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def known_revisions() -> list[str]:
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config())
+    return [rev.revision for rev in script.walk_revisions()]
+
+
+def alembic_head() -> str:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def upgrade(engine: Engine, target: str = "head") -> None:
+    from alembic import command
+
+    with engine.begin() as connection:
+        command.upgrade(alembic_config(connection), target)
+
+
+def backup_file(path: Path, tag: str) -> Path:
+    """Copy the database aside with SQLite's online backup (consistent even with a WAL file)."""
+    folder = path.parent / "backups"
+    folder.mkdir(exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = folder / f"{path.stem}-{stamp}-{tag}{path.suffix or '.db'}"
+    src = sqlite3.connect(str(path))
+    try:
+        dst = sqlite3.connect(str(target))
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    shutil.copystat(path, target)
+    return target
+
+
+def open_database(path: Path | str, *, create: bool = True) -> OpenedDatabase:
+    """Open (creating or upgrading as needed) the database at ``path``."""
+    path = Path(path).expanduser().resolve()
+    check_database_file(path)
+    revision, has_tables = read_revision(path)
+    created = False
+    upgraded_from = None
+    backup_path = None
+    if revision is None:
+        if has_tables:
+            raise DatabaseError(f"该文件不是本程序的数据库（缺少版本信息）：{path}")
+        if not create:
+            raise DatabaseError(f"数据库文件不存在：{path}")
+        created = True
+    elif revision != SCHEMA_HEAD:
+        if revision not in known_revisions():
+            raise DatabaseError(
+                f"该数据库由更新版本的调解工作台创建（结构版本 {revision}），请升级程序后再打开：{path}"
+            )
+        backup_path = backup_file(path, f"before-{SCHEMA_HEAD}")
+        upgraded_from = revision
+    engine = make_engine(path)
+    if created or upgraded_from:
+        try:
+            upgrade(engine)
+        except Exception as exc:
+            engine.dispose()
+            raise DatabaseError(f"数据库结构升级失败：{exc}") from exc
+    factory = make_session_factory(engine)
+    from db.lookups import ensure_default_lookups
+
+    with factory.begin() as session:
+        ensure_default_lookups(session)
+    return OpenedDatabase(path, engine, factory, created, upgraded_from, backup_path)
