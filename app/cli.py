@@ -1,0 +1,315 @@
+"""The command line: argument parsing (messages in Chinese) and the headless sub-commands.
+
+Every failure a user can cause ends as one Chinese line on stderr and a non-zero exit code, never a
+traceback (``run_command`` turns known errors into messages; anything unexpected is reported as
+``内部错误`` with the details logged).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from app.version import APP_NAME, __version__
+
+log = logging.getLogger(__name__)
+
+EXIT_USAGE = 2
+EXIT_FAILURE = 1
+
+# argparse builds its messages with the module-level ``_`` (gettext); give it Chinese ones.
+_ARGPARSE_ZH = {
+    "usage: ": "用法：",
+    "positional arguments": "位置参数",
+    "options": "选项",
+    "show this help message and exit": "显示此帮助并退出",
+    "the following arguments are required: %s": "缺少必需的参数：%s",
+    "unrecognized arguments: %s": "无法识别的参数：%s",
+    "invalid choice: %(value)r (choose from %(choices)s)": "无效的选项 %(value)r（可选：%(choices)s）",
+    "invalid %(type)s value: %(value)r": "取值无效：%(value)r",
+    "expected one argument": "需要一个参数值",
+    "argument %(argument_name)s: %(message)s": "参数 %(argument_name)s：%(message)s",
+    "ambiguous option: %(option)s could match %(matches)s": "选项不明确：%(option)s 可能是 %(matches)s",
+    "not allowed with argument %s": "不能与参数 %s 同时使用",
+    "one of the arguments %s is required": "必须给出以下参数之一：%s",
+}
+
+
+def _zh(message: str) -> str:
+    return _ARGPARSE_ZH.get(message, message)
+
+
+argparse._ = _zh  # type: ignore[attr-defined]
+
+
+class CliError(Exception):
+    """A user-facing command-line failure (Chinese message, exit code)."""
+
+    def __init__(self, message: str, code: int = EXIT_FAILURE) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class ChineseArgumentParser(argparse.ArgumentParser):
+    def error(self, message: str):  # noqa: D401 — argparse API
+        raise CliError(f"参数错误：{message}（用 --help 查看用法）", EXIT_USAGE)
+
+
+def _year(value: str) -> int:
+    if not re.fullmatch(r"\d{4}", value.strip()) or not 2000 <= int(value) <= 2100:
+        raise argparse.ArgumentTypeError(f"年份应为四位数字，例如 2026，而不是 {value!r}")
+    return int(value)
+
+
+def _quarter(value: str) -> int:
+    if value.strip() not in {"1", "2", "3", "4"}:
+        raise argparse.ArgumentTypeError(f"季度应为 1–4，而不是 {value!r}")
+    return int(value)
+
+
+def _month(value: str) -> int:
+    if not value.strip().isdigit() or not 1 <= int(value) <= 12:
+        raise argparse.ArgumentTypeError(f"月份应为 1–12，而不是 {value!r}")
+    return int(value)
+
+
+def _positive_int(value: str) -> int:
+    if not value.strip().isdigit():
+        raise argparse.ArgumentTypeError(f"应为非负整数，而不是 {value!r}")
+    return int(value)
+
+
+def _date(value: str):
+    from app.services.validation import ValidationError, parse_date
+
+    try:
+        return parse_date(value, "日期")
+    except ValidationError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def build_parser() -> ChineseArgumentParser:
+    parser = ChineseArgumentParser(
+        prog="python -m app",
+        description=f"{APP_NAME}：劳动人事争议调解案件台账、青年仲裁员志愿服务、调解组织档案与官方表格导出。"
+        "不带子命令时打开图形界面。",
+    )
+    parser.add_argument("--db", type=Path, help="数据库文件（默认在用户数据文件夹中）")
+    parser.add_argument("--version", action="store_true", help="显示版本号并退出")
+    sub = parser.add_subparsers(dest="command", metavar="子命令", parser_class=ChineseArgumentParser)
+
+    demo = sub.add_parser("demo", help="生成演示数据（确定性，可复现）")
+    demo.add_argument("--db", type=Path, required=True, help="要填充的数据库文件（不存在则新建）")
+    demo.add_argument("--seed", type=_positive_int, default=1, help="随机种子（默认 1）")
+    demo.add_argument("--cases", type=_positive_int, default=2000, help="案件数量（默认 2000）")
+
+    export = sub.add_parser("export", help="导出官方表格（DOCX / XLSX）")
+    export.add_argument("kind", nargs="?", help="导出类型，用 --list 查看")
+    export.add_argument("--list", action="store_true", help="列出所有导出类型")
+    export.add_argument("--db", type=Path, help="数据库文件")
+    export.add_argument("--out", type=Path, help="输出文件路径")
+    export.add_argument("--org", help="调解组织（编号或名称）")
+    export.add_argument("--year", type=_year, help="年度")
+    export.add_argument("--quarter", type=_quarter, help="季度 1–4")
+    export.add_argument("--month", type=_month, help="月份 1–12")
+    export.add_argument("--from", dest="date_from", type=_date, help="起始日期")
+    export.add_argument("--to", dest="date_to", type=_date, help="截止日期")
+    export.add_argument("--case", help="案件（编号或案号）")
+    export.add_argument("--volunteer", help="志愿者（编号或姓名）")
+    export.add_argument("--all", action="store_true", help="全部（如全部志愿者）")
+    export.add_argument("--full-info", action="store_true", help="导出完整身份证号和电话（默认脱敏）")
+    export.add_argument(
+        "--param", action="append", default=[], metavar="键=值", help="其他导出参数，可重复，如 --param region=和平区"
+    )
+
+    stats = sub.add_parser("stats", help="输出统计数字")
+    stats.add_argument("--db", type=Path, required=True, help="数据库文件")
+    stats.add_argument("--json", action="store_true", help="以 JSON 输出")
+    stats.add_argument("--year", type=_year)
+    stats.add_argument("--quarter", type=_quarter)
+    stats.add_argument("--month", type=_month)
+    stats.add_argument("--from", dest="date_from", type=_date)
+    stats.add_argument("--to", dest="date_to", type=_date)
+    stats.add_argument("--org", help="调解组织（编号或名称）")
+    return parser
+
+
+# ---------------------------------------------------------------------------------------------
+# Sub-commands
+
+
+def _open_existing(db: Path | None):
+    from db.session import DatabaseError, open_database
+
+    if db is None:
+        raise CliError("请用 --db 指定数据库文件", EXIT_USAGE)
+    if not db.exists():
+        raise CliError(f"数据库文件不存在：{db}")
+    try:
+        return open_database(db, create=False)
+    except DatabaseError as exc:
+        raise CliError(str(exc)) from exc
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from app.services.demo import generate_demo
+    from app.services.dblock import DatabaseLock, DatabaseLocked
+    from db.session import DatabaseError, open_database
+
+    try:
+        opened = open_database(args.db)
+    except DatabaseError as exc:
+        raise CliError(str(exc)) from exc
+    try:
+        with DatabaseLock(opened.path):
+            last = [-1]
+
+            def progress(done: int, total: int, stage: str) -> None:
+                pct = int(done * 100 / total) if total else 100
+                if pct // 10 != last[0] // 10 or done == total:
+                    last[0] = pct
+                    print(f"{stage} {pct}%", file=sys.stderr, flush=True)
+
+            summary = generate_demo(opened.session_factory, seed=args.seed, cases=args.cases, progress=progress)
+    except DatabaseLocked as exc:
+        raise CliError(str(exc)) from exc
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+    finally:
+        opened.engine.dispose()
+    print(f"演示数据已生成：{opened.path}")
+    for label, count in summary.as_rows():
+        print(f"  {label}：{count}")
+    return 0
+
+
+def _export_params(args: argparse.Namespace) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    for key in ("org", "year", "quarter", "month", "date_from", "date_to", "case", "volunteer"):
+        value = getattr(args, key)
+        if value is not None:
+            params[key] = value
+    if args.all:
+        params["all"] = True
+    if args.full_info:
+        params["full_info"] = True
+    for item in args.param:
+        if "=" not in item:
+            raise CliError(f"--param 的格式应为 键=值，而不是 {item!r}", EXIT_USAGE)
+        key, value = item.split("=", 1)
+        params[key.strip()] = value.strip()
+    return params
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from app.exports.registry import ExportRequest, all_kinds, get_kind, load_builtin_kinds
+
+    load_builtin_kinds()
+    if args.list:
+        for kind in all_kinds():
+            alias = f"（别名：{'、'.join(kind.aliases)}）" if kind.aliases else ""
+            print(f"{kind.name}\t{kind.fmt.upper()}\t{kind.title}{alias}")
+        return 0
+    if not args.kind:
+        raise CliError("请给出导出类型，或用 --list 查看全部类型", EXIT_USAGE)
+    try:
+        kind = get_kind(args.kind)
+    except KeyError as exc:
+        names = "、".join(k.name for k in all_kinds())
+        raise CliError(f"未知的导出类型：{args.kind}（可用：{names}）", EXIT_USAGE) from exc
+    if args.out is None:
+        raise CliError(f"请用 --out 指定输出文件，例如 --out 名册.{kind.fmt}", EXIT_USAGE)
+    out = args.out.expanduser().resolve()
+    if out.suffix.lower() != f".{kind.fmt}":
+        raise CliError(f"输出文件的扩展名应为 .{kind.fmt}：{out.name}", EXIT_USAGE)
+    if not out.parent.is_dir():
+        raise CliError(f"输出文件夹不存在：{out.parent}")
+    params = _export_params(args)
+    missing = [opt.name for opt in kind.options if opt.required and opt.name not in params]
+    if missing:
+        raise CliError(f"导出“{kind.title}”缺少参数：{'、'.join('--' + m for m in missing)}", EXIT_USAGE)
+    opened = _open_existing(args.db)
+    try:
+        result = kind.run(ExportRequest(session_factory=opened.session_factory, out=out, params=params))
+    finally:
+        opened.engine.dispose()
+    print(f"已导出：{result}")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    try:
+        from app.services import stats as stats_service
+    except ImportError as exc:
+        raise CliError("统计功能尚未提供（将由统计图表模块实现）") from exc
+    opened = _open_existing(args.db)
+    try:
+        figures = stats_service.compute_from_args(opened.session_factory, args)
+    finally:
+        opened.engine.dispose()
+    if args.json:
+        print(json.dumps(figures, ensure_ascii=False, indent=2, default=str))
+    else:
+        for key, value in figures.items():
+            print(f"{key}\t{value}")
+    return 0
+
+
+COMMANDS = {"demo": cmd_demo, "export": cmd_export, "stats": cmd_stats}
+
+
+def known_errors() -> tuple[type[BaseException], ...]:
+    """Exception types whose message is already a Chinese sentence for the user."""
+    errors: list[type[BaseException]] = [CliError]
+    try:
+        from app.exports.progress import ExportCancelled
+        from app.exports.registry import ExportError
+
+        errors += [ExportError, ExportCancelled]
+    except ImportError:
+        pass
+    try:
+        from app.services.validation import ValidationError
+
+        errors.append(ValidationError)
+    except ImportError:
+        pass
+    from db.session import DatabaseError
+
+    errors.append(DatabaseError)
+    return tuple(errors)
+
+
+def run_command(args: argparse.Namespace) -> int:
+    try:
+        return COMMANDS[args.command](args)
+    except KeyboardInterrupt:
+        print("已中断", file=sys.stderr)
+        return 130
+    except Exception as exc:  # every failure becomes one Chinese line
+        if isinstance(exc, known_errors()):
+            print(str(exc), file=sys.stderr)
+            return getattr(exc, "code", EXIT_FAILURE) if isinstance(exc, CliError) else EXIT_FAILURE
+        if isinstance(exc, PermissionError):
+            print(f"没有权限写入或读取文件：{exc.filename}", file=sys.stderr)
+            return EXIT_FAILURE
+        if isinstance(exc, OSError):
+            print(f"文件操作失败：{exc.strerror or exc}（{exc.filename or ''}）", file=sys.stderr)
+            return EXIT_FAILURE
+        log.exception("unexpected error in command %s", args.command)
+        print(f"内部错误：{type(exc).__name__}: {exc}", file=sys.stderr)
+        return EXIT_FAILURE
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    return build_parser().parse_args(list(argv))
+
+
+def print_version() -> None:
+    print(f"{APP_NAME} {__version__}")
