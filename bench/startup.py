@@ -1,0 +1,71 @@
+"""Start-up time to first window shown, with a 100,000-case database, against a bare PySide6 window.
+
+    .venv/bin/python bench/startup.py [--cases 100000] [--runs 7]
+
+Builds ``bench/.cache/bench-<N>.db`` once with ``python -m app demo`` (reused afterwards), then starts
+``python -m app --db <that file>`` and ``bench/bare_window.py`` alternately. Each process prints
+``SHOWN <epoch>`` once its window has been shown and the event loop has run (the app does this when
+MEDIATION_DESK_QUIT_AFTER_SHOWN=1), then quits. Reports medians and the ratio app / bare.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / "bench" / ".cache"
+
+
+def build_db(cases: int) -> Path:
+    CACHE.mkdir(parents=True, exist_ok=True)
+    db = CACHE / f"bench-{cases}.db"
+    if db.exists():
+        return db
+    print(f"building {db.name} ({cases} cases) …", flush=True)
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "app", "demo", "--db", str(db), "--cases", str(cases)], cwd=ROOT, check=True)
+    print(f"  built in {time.perf_counter() - t0:.1f} s, {db.stat().st_size / 1e6:.1f} MB", flush=True)
+    return db
+
+
+def time_to_shown(cmd: list[str], env: dict[str, str]) -> float:
+    t0 = time.time()
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    for line in proc.stdout.splitlines():
+        if line.startswith("SHOWN "):
+            return float(line.split()[1]) - t0
+    raise RuntimeError(f"no SHOWN line from {cmd}: rc={proc.returncode} {proc.stderr[-500:]}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    db = build_db(args.cases)
+    env = dict(os.environ, MEDIATION_DESK_QUIT_AFTER_SHOWN="1", PYTHONPATH=str(ROOT))
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    env["MEDIATION_DESK_SETTINGS_DIR"] = str(CACHE / "settings")
+    app_cmd = [sys.executable, "-m", "app", "--db", str(db)]
+    bare_cmd = [sys.executable, str(ROOT / "bench" / "bare_window.py")]
+    time_to_shown(app_cmd, env), time_to_shown(bare_cmd, env)  # warm the OS file cache
+    app_times, bare_times = [], []
+    for _ in range(args.runs):
+        app_times.append(time_to_shown(app_cmd, env))
+        bare_times.append(time_to_shown(bare_cmd, env))
+    app_med, bare_med = statistics.median(app_times), statistics.median(bare_times)
+    print(f"\nplatform={env['QT_QPA_PLATFORM']} cases={args.cases} runs={args.runs} db={db.stat().st_size / 1e6:.1f} MB")
+    print(f"{'what':<22}{'median s':>10}{'min s':>10}{'max s':>10}")
+    print(f"{'bare PySide6 window':<22}{bare_med:>10.3f}{min(bare_times):>10.3f}{max(bare_times):>10.3f}")
+    print(f"{'调解工作台 (app)':<20}{app_med:>10.3f}{min(app_times):>10.3f}{max(app_times):>10.3f}")
+    print(f"{'ratio app / bare':<22}{app_med / bare_med:>10.2f}")
+
+
+if __name__ == "__main__":
+    main()
