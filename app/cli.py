@@ -157,6 +157,22 @@ def _open_existing(db: Path | None):
         raise CliError(str(exc)) from exc
 
 
+DEMO_LABELS = {
+    "organizations": "调解组织",
+    "mediators": "调解员",
+    "enterprises": "企业",
+    "volunteers": "志愿者",
+    "volunteer_contacts": "联系企业",
+    "service_records": "志愿服务记录",
+    "satisfaction_surveys": "满意度调查",
+    "cases": "调解案件",
+    "case_parties": "当事人",
+    "mediation_sessions": "调解记录",
+    "agreements": "调解协议",
+    "return_visits": "回访记录",
+}
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from app.services.demo import generate_demo
     from app.services.dblock import DatabaseLock, DatabaseLocked
@@ -184,8 +200,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     finally:
         opened.engine.dispose()
     print(f"演示数据已生成：{opened.path}")
-    for label, count in summary.as_rows():
-        print(f"  {label}：{count}")
+    for key, label in DEMO_LABELS.items():
+        print(f"  {label}：{getattr(summary, key, 0)}")
     return 0
 
 
