@@ -1,0 +1,73 @@
+"""Rules that travel with the data, kept as ``AppSetting`` rows (key → JSON value); no Qt.
+
+Only settings that change how records are computed live here (the user's window sizes and the like are
+Qt settings elsewhere).  Every key has a declared default, so a fresh database needs no rows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from db.models import AppSetting
+
+__all__ = [
+    "MEDIATION_START_BASIS",
+    "RETURN_VISIT_DAYS",
+    "DEFAULTS",
+    "LABELS",
+    "get_setting",
+    "set_setting",
+    "get_mediation_start_basis",
+    "get_return_visit_days",
+]
+
+#: Start event of the 15-day mediation period: 'received' (law art. 14, default) or 'accepted' (企业规定).
+MEDIATION_START_BASIS = "mediation_start_basis"
+#: Days after full performance within which a return visit is expected (PROPOSED default 30, a to-do hint).
+RETURN_VISIT_DAYS = "return_visit_days"
+
+DEFAULTS: dict[str, Any] = {
+    MEDIATION_START_BASIS: "received",
+    RETURN_VISIT_DAYS: 30,
+}
+
+LABELS: dict[str, str] = {
+    MEDIATION_START_BASIS: "调解期限起算日",
+    RETURN_VISIT_DAYS: "履行完毕后回访期限（天）",
+}
+
+
+def get_setting(session: Session, key: str, default: Any = None) -> Any:
+    """The stored value of ``key``, else ``default``, else the declared default."""
+    value = session.scalar(select(AppSetting.value).where(AppSetting.key == key))
+    if value is None:
+        return default if default is not None else DEFAULTS.get(key)
+    return value
+
+
+def set_setting(session: Session, key: str, value: Any) -> Any:
+    """Insert or update ``key``; returns the previous stored value (``None`` if there was none)."""
+    row = session.scalar(select(AppSetting).where(AppSetting.key == key))
+    if row is None:
+        session.add(AppSetting(key=key, value=value))
+        return None
+    previous = row.value
+    row.value = value
+    return previous
+
+
+def get_mediation_start_basis(session: Session) -> str:
+    value = get_setting(session, MEDIATION_START_BASIS)
+    return value if value in ("received", "accepted") else "received"
+
+
+def get_return_visit_days(session: Session) -> int:
+    value = get_setting(session, RETURN_VISIT_DAYS)
+    try:
+        days = int(value)
+    except (TypeError, ValueError):
+        return DEFAULTS[RETURN_VISIT_DAYS]
+    return days if days >= 0 else DEFAULTS[RETURN_VISIT_DAYS]
