@@ -571,3 +571,23 @@ class AuditEntry(KeyMixin, Base):
     summary: Mapped[str | None] = mapped_column(Text)
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class ReportText(KeyMixin, TimestampMixin, Base):
+    """Narrative text a clerk writes for a report and that is kept per period (附件3 sections, 工作报告 …).
+
+    ``kind`` names the report ('quarterly-summary', 'work-report' …), ``scope`` whose report it is
+    (an organization's uuid, or a unit name), ``period`` the period ('2026Q1', '2026'), ``section``
+    the section key; one row per section.
+    """
+
+    __tablename__ = "report_texts"
+    __table_args__ = (
+        UniqueConstraint("kind", "scope", "period", "section", name="uq_report_texts_key"),
+    )
+
+    kind: Mapped[str] = mapped_column(String(40))
+    scope: Mapped[str] = mapped_column(String(200), default="")
+    period: Mapped[str] = mapped_column(String(20))
+    section: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text, default="")

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The newest revision this program knows; tests/test_migrations.py proves it equals Alembic's head.
-SCHEMA_HEAD = "0001_initial"
+SCHEMA_HEAD = "0002_report_texts"
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 

@@ -85,19 +85,26 @@ def test_newer_revision_is_refused(db_path):
         open_database(db_path)
 
 
-def test_older_revision_is_backed_up_and_upgraded(db_path, monkeypatch):
-    """Simulate a database one revision behind: the file is copied aside before upgrading."""
-    import db.session as session_mod
+def test_older_revision_is_backed_up_and_upgraded(db_path):
+    """A database made by an older program (revision 0001) is copied aside, then upgraded in place."""
+    from db.session import make_engine, upgrade
 
-    open_database(db_path).engine.dispose()
-    with sqlite3.connect(db_path) as con:
-        con.execute("UPDATE alembic_version SET version_num='0001_initial'")
-    # pretend the program now knows a newer head whose upgrade is a no-op
-    monkeypatch.setattr(session_mod, "SCHEMA_HEAD", "0002_pretend")
-    monkeypatch.setattr(session_mod, "known_revisions", lambda: ["0002_pretend", "0001_initial"])
-    monkeypatch.setattr(session_mod, "upgrade", lambda engine, target="head": None)
-    opened = session_mod.open_database(db_path)
+    engine = make_engine(db_path)
+    upgrade(engine, "0001_initial")
+    with engine.begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO organizations (uuid, name, kind, online_platform, complaints_channel, active) "
+            "VALUES ('00000000-0000-4000-8000-000000000001', '旧数据调解中心', '21', 0, 0, 1)"
+        )
+    engine.dispose()
+    opened = open_database(db_path)
     assert opened.upgraded_from == "0001_initial"
     assert opened.backup_path is not None and opened.backup_path.exists()
     with sqlite3.connect(opened.backup_path) as con:
         assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001_initial"
+        assert con.execute("SELECT name FROM organizations").fetchone()[0] == "旧数据调解中心"
+    with opened.session_factory() as s:
+        assert s.scalar(select(Organization.name)) == "旧数据调解中心"
+    with opened.engine.connect() as conn:
+        assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == SCHEMA_HEAD
+        assert conn.exec_driver_sql("SELECT count(*) FROM report_texts").scalar() == 0
