@@ -1,0 +1,244 @@
+"""The main window: navigation on the left, one page per module on the right.
+
+Modules plug in with :meth:`MainWindow.register_page`; until a module is built its page is an honest
+placeholder that says what the module will do. Nothing here touches the database directly.
+"""
+
+from __future__ import annotations
+
+import platform
+from dataclasses import dataclass
+from html import escape
+
+from PySide6 import __version__ as pyside_version
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, qVersion
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import QLabel, QListWidgetItem, QMainWindow, QMessageBox, QWidget
+
+from app.context import AppContext
+from app.ui.forms.ui_main_window import Ui_MainWindow
+from app.ui.pages.export_page import ExportPage
+from app.ui.pages.home_page import HomePage
+from app.ui.pages.placeholder import PlaceholderPage
+from app.ui.pages.settings_page import SettingsPage
+from app.ui.settings_store import LAST_PAGE, PersistGeometry, SettingsStore
+from app.version import APP_NAME, __version__
+
+KEY_ROLE = Qt.ItemDataRole.UserRole
+TR_CONTEXT = "MainWindow"
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str
+    title: str  # QT_TRANSLATE_NOOP-marked; translated when shown
+    planned: tuple[str, ...] = ()  # for placeholder pages: what the module will provide
+
+
+# The order of the navigation. Ctrl+1 … Ctrl+7 follow it.
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("home", QT_TRANSLATE_NOOP("MainWindow", "首页")),
+    PageSpec(
+        "cases",
+        QT_TRANSLATE_NOOP("MainWindow", "案件台账"),
+        (
+            "登记、受理、调解、结案、履行、回访、归档全过程的电子台账，一案一档。",
+            "按节假日日历计算工作日：3个工作日内决定是否受理，15日内调解结束；提示即将到期和已逾期的案件。",
+            "调解记录（现场、背对背、电话、视频调解）和调解协议书生成；仲裁审查确认、司法确认情况登记。",
+            "当事人身份证号、统一社会信用代码、电话号码自动校验，导出时默认隐去敏感信息。",
+        ),
+    ),
+    PageSpec(
+        "volunteers",
+        QT_TRANSLATE_NOOP("MainWindow", "志愿服务"),
+        (
+            "青年仲裁员志愿者名册（年龄超过35周岁时提示）。",
+            "联系企业名单（每名志愿者约联系5家企业）与回避情况检查。",
+            "志愿服务记录：普法讲座、送法入企、用工体检、观摩庭审等，记录时长、受益人数和发现的问题。",
+            "按季度检查每名志愿者的服务情况，没有开展服务的季度用红色标出；企业满意度调查登记。",
+        ),
+    ),
+    PageSpec(
+        "organizations",
+        QT_TRANSLATE_NOOP("MainWindow", "组织档案"),
+        (
+            "调解组织档案：组织类型、行政区划、场所与设施、制度建设、是否使用在线调解平台。",
+            "调解员名册：专职、兼职、持证和培训情况，调解专家库。",
+            "金牌调解组织创建标准逐项自评，能从案件台账算出的指标（如年度调解成功率）自动计算。",
+        ),
+    ),
+    PageSpec(
+        "stats",
+        QT_TRANSLATE_NOOP("MainWindow", "统计图表"),
+        (
+            "调解结案数、调解成功率、按期结案率、协议履行率、集体争议率，每个比率都注明计算口径。",
+            "按月、季度、年度和争议类型分别统计，成功率图表标出60%和65%两条达标线。",
+            "统计图可以保存为图片，统计表可以导出为 Excel 工作簿。",
+        ),
+    ),
+    PageSpec("exports", QT_TRANSLATE_NOOP("MainWindow", "报表导出")),
+    PageSpec("settings", QT_TRANSLATE_NOOP("MainWindow", "设置")),
+)
+
+PAGE_SHORTCUT_COUNT = 9  # Ctrl+1 … Ctrl+9; only the first len(PAGES) do something today
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate(TR_CONTEXT, text)
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        ctx: AppContext,
+        settings: SettingsStore | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.settings = settings if settings is not None else SettingsStore()
+        self.ui = Ui_MainWindow()
+        self.ui.setupUi(self)
+        self.setWindowTitle(f"{APP_NAME} — {ctx.db_path.name}")
+
+        self._keys: list[str] = []
+        self._pages: dict[str, QWidget] = {}
+        for spec in PAGES:
+            self.register_page(spec.key, _tr(spec.title), self._build_page(spec))
+
+        self.ui.splitter.setStretchFactor(0, 0)
+        self.ui.splitter.setStretchFactor(1, 1)
+        self.ui.splitter.setSizes([170, 1000])
+        self.ui.nav.currentRowChanged.connect(self._on_nav_row_changed)
+        self.ui.action_quit.triggered.connect(self.close)
+        self.ui.action_about.triggered.connect(self.show_about)
+        self._add_page_shortcuts()
+
+        db_label = QLabel(self.tr("数据库：{name}").format(name=ctx.db_path.name))
+        db_label.setToolTip(str(ctx.db_path))
+        self.ui.status_bar.addPermanentWidget(db_label)
+
+        self._persist = PersistGeometry(self.settings, self, "main_window", splitters=[self.ui.splitter])
+        if not self._persist.restore():
+            self._fit_to_screen()
+        # Messages from start-up (new database, schema upgraded and backed up) are on the home page.
+        self.show_page("home" if ctx.notes else self.settings.get(LAST_PAGE))
+        if self.ui.nav.currentRow() < 0:
+            self.ui.nav.setCurrentRow(0)
+
+    # --- pages ---------------------------------------------------------------------------------------
+    def _build_page(self, spec: PageSpec) -> QWidget:
+        if spec.key == "home":
+            return HomePage(self.ctx)
+        if spec.key == "exports":
+            return ExportPage(self.ctx, self.settings)
+        if spec.key == "settings":
+            return SettingsPage(self.ctx, self.settings)
+        return PlaceholderPage(_tr(spec.title), list(spec.planned))
+
+    def register_page(self, key: str, title: str, widget: QWidget) -> None:
+        """Add a page, or replace the page registered under ``key`` (e.g. a placeholder) in place.
+
+        Keys in use: 'home', 'cases', 'volunteers', 'organizations', 'stats', 'exports', 'settings'.
+        A page may define ``shutdown()``; it is called when the window closes (e.g. to cancel a job).
+        """
+        nav, stack = self.ui.nav, self.ui.pages
+        if key in self._pages:
+            index = self._keys.index(key)
+            old = self._pages[key]
+            was_current = stack.currentIndex() == index
+            stack.removeWidget(old)
+            old.deleteLater()
+            stack.insertWidget(index, widget)
+            nav.item(index).setText(title)
+            if was_current:
+                stack.setCurrentIndex(index)
+        else:
+            index = len(self._keys)
+            self._keys.append(key)
+            item = QListWidgetItem(title)
+            item.setData(KEY_ROLE, key)
+            if index < PAGE_SHORTCUT_COUNT:
+                item.setToolTip(f"{title}（Ctrl+{index + 1}）")
+            nav.addItem(item)
+            stack.addWidget(widget)
+        self._pages[key] = widget
+
+    def page(self, key: str) -> QWidget:
+        return self._pages[key]
+
+    def page_keys(self) -> list[str]:
+        return list(self._keys)
+
+    def current_page_key(self) -> str | None:
+        row = self.ui.nav.currentRow()
+        return self._keys[row] if 0 <= row < len(self._keys) else None
+
+    def show_page(self, key: str) -> bool:
+        """Switch to the page registered under ``key``; returns False for an unknown key."""
+        if key not in self._pages:
+            return False
+        self.ui.nav.setCurrentRow(self._keys.index(key))
+        return True
+
+    def show_page_index(self, index: int) -> None:
+        if 0 <= index < len(self._keys):
+            self.ui.nav.setCurrentRow(index)
+
+    def _on_nav_row_changed(self, row: int) -> None:
+        if 0 <= row < len(self._keys):
+            self.ui.pages.setCurrentIndex(row)
+            self.settings.set(LAST_PAGE, self._keys[row])
+
+    def _add_page_shortcuts(self) -> None:
+        for index in range(PAGE_SHORTCUT_COUNT):
+            action = QAction(self)
+            action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
+            action.triggered.connect(lambda _checked=False, i=index: self.show_page_index(i))
+            self.addAction(action)
+
+    # --- window ---------------------------------------------------------------------------------------
+    def _fit_to_screen(self) -> None:
+        """First start: a comfortable size that fits a 1366×768 office monitor, centred."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        available = screen.availableGeometry()
+        width = min(1180, int(available.width() * 0.92))
+        height = min(760, int(available.height() * 0.92))
+        self.resize(width, height)
+        frame = self.frameGeometry()
+        frame.moveCenter(available.center())
+        self.move(frame.topLeft())
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, self.tr("关于{app}").format(app=APP_NAME), self.about_text())
+
+    def about_text(self) -> str:
+        return self.tr(
+            "<h3>{app}</h3>"
+            "<p>版本 {version}</p>"
+            "<p>乡镇（街道）劳动人事争议调解中心使用的调解案件台账、青年仲裁员志愿服务、"
+            "调解组织档案与统计报表工具，离线运行，数据保存在本机。</p>"
+            "<p>数据库文件：<br>{db}</p>"
+            "<p style='color:#5a6675'>Python {python} · Qt {qt} · PySide6 {pyside}<br>"
+            "界面字体 Noto Sans SC / Noto Serif SC 依 SIL Open Font License 1.1 授权。</p>"
+        ).format(
+            app=APP_NAME,
+            version=__version__,
+            db=escape(str(self.ctx.db_path)),
+            python=platform.python_version(),
+            qt=qVersion(),
+            pyside=pyside_version,
+        )
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        key = self.current_page_key()
+        if key is not None:
+            self.settings.set(LAST_PAGE, key)
+        self._persist.save()
+        for page in self._pages.values():
+            shutdown = getattr(page, "shutdown", None)  # pages with background work stop it here
+            if callable(shutdown):
+                shutdown()
+        super().closeEvent(event)
