@@ -388,6 +388,14 @@ def test_export_page_runs_a_kind_in_background(app, ctx, store, qtbot, tmp_path,
     page.message_box.close()
 
 
+def test_option_help_becomes_label_and_hint():
+    from app.ui.pages.export_options import split_help
+
+    assert split_help("名册标题中的地区名称，如 和平区") == ("名册标题中的地区名称", "如 和平区")
+    assert split_help("只导出某一组织类型（代码或名称）") == ("只导出某一组织类型", "代码或名称")
+    assert split_help("填报人") == ("填报人", "")
+
+
 def test_export_missing_required_option_asks_first(app, ctx, store, qtbot, monkeypatch, test_kinds):
     from PySide6.QtWidgets import QFileDialog
 

@@ -8,6 +8,7 @@ option left at 「不限」 or empty is left out of the parameters, so the expor
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -19,6 +20,18 @@ QUARTER_NAMES = ("第一季度", "第二季度", "第三季度", "第四季度")
 
 #: ``(value, label)`` pairs for an organization picker, e.g. ``[("3", "某某镇劳动人事争议调解中心")]``.
 OrganizationChoices = Sequence[tuple[str, str]]
+
+
+def split_help(text: str) -> tuple[str, str]:
+    """Split an option's help into a short label and a hint: "地区名称，如 和平区" → ("地区名称", "如 和平区")."""
+    text = text.strip()
+    match = re.fullmatch(r"(.+?)[（(](.+)[）)]", text)
+    if match:
+        return match.group(1).strip(), match.group(2).strip()
+    if "，" in text:
+        label, hint = text.split("，", 1)
+        return label.strip(), hint.strip()
+    return text, ""
 
 
 class OptionEditor:
@@ -38,8 +51,12 @@ class OptionEditor:
         return bool(getattr(self.option, "required", False))
 
     @property
-    def label(self) -> str:
+    def help(self) -> str:
         return str(getattr(self.option, "help", "") or self.option.name)
+
+    @property
+    def label(self) -> str:
+        return split_help(self.help)[0]
 
     def value(self) -> Any:
         """The value, or ``None`` when left empty / 「不限」."""
@@ -51,7 +68,14 @@ def make_editor(
     today: dt.date | None = None,
     organizations: Callable[[], OrganizationChoices] | None = None,
 ) -> OptionEditor:
-    today = today or dt.date.today()
+    editor = _make_editor(option, today or dt.date.today(), organizations)
+    editor.widget.setToolTip(editor.help)
+    return editor
+
+
+def _make_editor(
+    option: Any, today: dt.date, organizations: Callable[[], OrganizationChoices] | None
+) -> OptionEditor:
     kind = str(getattr(option, "kind", "str"))
     required = bool(getattr(option, "required", False))
 
@@ -129,4 +153,5 @@ def make_editor(
 
     line = QLineEdit()
     line.setMinimumWidth(240)
+    line.setPlaceholderText(split_help(str(getattr(option, "help", "") or ""))[1])
     return OptionEditor(option, line, lambda: line.text().strip() or None)
