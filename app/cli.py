@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import re
 import sys
 from collections.abc import Sequence
@@ -17,8 +16,6 @@ from pathlib import Path
 from typing import Any
 
 from app.version import APP_NAME, __version__
-
-log = logging.getLogger(__name__)
 
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
@@ -318,7 +315,9 @@ def run_command(args: argparse.Namespace) -> int:
         if isinstance(exc, OSError):
             print(f"文件操作失败：{exc.strerror or exc}（{exc.filename or ''}）", file=sys.stderr)
             return EXIT_FAILURE
-        log.exception("unexpected error in command %s", args.command)
+        import logging
+
+        logging.getLogger(__name__).exception("unexpected error in command %s", args.command)
         print(f"内部错误：{type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_FAILURE
 

@@ -16,7 +16,11 @@ class AppContext:
     """The open database and what goes with it."""
 
     db_path: Path
-    engine: Engine
-    session_factory: sessionmaker[Session]
+    engine: Engine | None = None  # None until the database has been opened (the window shows first)
+    session_factory: sessionmaker[Session] | None = None
     backup_path: Path | None = None  # copy taken before a schema upgrade, if one ran
     notes: list[str] = field(default_factory=list)  # messages to show the user once at start
+
+    @property
+    def ready(self) -> bool:
+        return self.session_factory is not None

@@ -6,7 +6,6 @@ needs them, and matplotlib / python-docx / openpyxl are never imported here (tes
 
 from __future__ import annotations
 
-import logging
 import sys
 from collections.abc import Sequence
 
@@ -15,6 +14,8 @@ from app.cli import CliError, parse_args, print_version, run_command
 
 def _setup_logging() -> None:
     """Details of unexpected errors go to a log file in the user's log folder, never to the console."""
+    import logging
+
     from platformdirs import user_log_path
 
     from app.version import APP_ID, ORG_ID
@@ -34,7 +35,6 @@ def _setup_logging() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    _setup_logging()
     for stream in (sys.stdout, sys.stderr):  # Chinese on any console (Windows code pages included)
         try:
             stream.reconfigure(errors="replace")  # type: ignore[union-attr]
@@ -51,49 +51,70 @@ def main(argv: Sequence[str] | None = None) -> int:
         print_version()
         return 0
     if args.command:
+        _setup_logging()
         return run_command(args)
     return start_gui(args, argv)
 
 
 def start_gui(args, argv: list[str]) -> int:
-    """Open (or create) the database, take the write lock, show the main window."""
+    """Take the write lock, show the main window, then open (or create) the database.
+
+    Only cheap checks run before the window is shown (the lock, the file's SQLite header); SQLAlchemy,
+    Alembic and the module pages load right after the first paint, with the window already on screen.
+    """
     from pathlib import Path
 
-    from app.context import AppContext
     from app.paths import default_db_path
     from app.services.dblock import DatabaseLock, DatabaseLocked
-    from app.ui.app import create_application, run_gui
-    from db.session import DatabaseError, open_database
+    from app.ui.app import create_application, run_gui_deferred
+    from db.check import DatabaseError, check_database_file
 
     qt_app = create_application([sys.argv[0], *argv])
-    db_path = Path(args.db).expanduser() if args.db else default_db_path()
-    lock = DatabaseLock(db_path.resolve())
+    db_path = (Path(args.db).expanduser() if args.db else default_db_path()).resolve()
+    try:
+        check_database_file(db_path)
+    except DatabaseError as exc:
+        return show_fatal_error(qt_app, str(exc))
+    lock = DatabaseLock(db_path)
     try:
         lock.acquire()
     except DatabaseLocked as exc:
         return show_fatal_error(qt_app, str(exc))
-    try:
-        try:
-            opened = open_database(db_path)
-        except DatabaseError as exc:
-            return show_fatal_error(qt_app, str(exc))
+    engines = []
+
+    def opener():
+        from app.context import AppContext
+        from db.session import open_database
+
+        _setup_logging()  # after the first paint: keeps logging/platformdirs off the start-up path
+        opened = open_database(db_path)
+        engines.append(opened.engine)
         notes = []
         if opened.created:
             notes.append(f"已新建数据库：{opened.path}")
         if opened.upgraded_from:
             notes.append(f"数据库结构已升级（原版本 {opened.upgraded_from}），升级前的副本：{opened.backup_path}")
-        ctx = AppContext(
+        return AppContext(
             db_path=opened.path,
             engine=opened.engine,
             session_factory=opened.session_factory,
             backup_path=opened.backup_path,
             notes=notes,
         )
-        try:
-            return run_gui(ctx, argv)
-        finally:
-            opened.engine.dispose()
+
+    def on_error(app, exc: Exception) -> int:
+        if isinstance(exc, DatabaseError):
+            return show_fatal_error(app, str(exc))
+        import logging
+
+        logging.getLogger(__name__).exception("opening the database failed")
+        return show_fatal_error(app, f"打开数据库失败：{type(exc).__name__}: {exc}")
+
+    try:
+        return run_gui_deferred(db_path, opener, argv, on_error)
     finally:
+        for engine in engines:
+            engine.dispose()
         lock.release()
 
 

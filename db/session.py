@@ -17,14 +17,11 @@ from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from db.check import DatabaseError, check_database_file, read_revision  # noqa: F401 (re-exported)
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The newest revision this program knows; tests/test_migrations.py proves it equals Alembic's head.
 SCHEMA_HEAD = "0002_report_texts"
-SQLITE_MAGIC = b"SQLite format 3\x00"
-
-
-class DatabaseError(Exception):
-    """A database that cannot be opened; the message is Chinese and shown to the user as is."""
 
 
 @dataclass
@@ -56,42 +53,6 @@ def make_engine(path: Path | str) -> Engine:
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     # expire_on_commit=False: services hand detached rows / DTOs to the UI (style.md P4)
     return sessionmaker(engine, expire_on_commit=False)
-
-
-def check_database_file(path: Path) -> None:
-    """Raise DatabaseError unless ``path`` is absent, empty, or a SQLite file."""
-    if path.is_dir():
-        raise DatabaseError(f"数据库路径是一个文件夹，不是文件：{path}")
-    if not path.exists() or path.stat().st_size == 0:
-        if not path.parent.exists():
-            raise DatabaseError(f"数据库所在的文件夹不存在：{path.parent}")
-        return
-    try:
-        with path.open("rb") as fh:
-            header = fh.read(16)
-    except OSError as exc:
-        raise DatabaseError(f"无法读取数据库文件：{path}（{exc.strerror or exc}）") from exc
-    if header != SQLITE_MAGIC:
-        raise DatabaseError(f"不是有效的数据库文件（不是 SQLite 格式）：{path}")
-
-
-def read_revision(path: Path) -> tuple[str | None, bool]:
-    """(Alembic revision or None, whether the file has any table) read with plain sqlite3."""
-    if not path.exists() or path.stat().st_size == 0:
-        return None, False
-    try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
-        try:
-            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            revision = None
-            if "alembic_version" in tables:
-                row = con.execute("SELECT version_num FROM alembic_version").fetchone()
-                revision = row[0] if row else None
-            return revision, bool(tables - {"alembic_version"})
-        finally:
-            con.close()
-    except sqlite3.DatabaseError as exc:
-        raise DatabaseError(f"数据库文件已损坏或不是 SQLite 格式：{path}（{exc}）") from exc
 
 
 def alembic_config(connection=None):

@@ -7,7 +7,6 @@ and the stylesheet. ``run_gui`` shows the main window and runs the event loop.
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 import time
@@ -22,11 +21,16 @@ from app.paths import resource_path
 from app.ui.qt_fonts import setup_cjk_fonts
 from app.version import APP_ID, ORG_ID, __version__
 
-log = logging.getLogger(__name__)
 
 QUIT_AFTER_SHOWN_ENV = "MEDIATION_DESK_QUIT_AFTER_SHOWN"
 _CONFIGURED_PROPERTY = "mediation_desk_configured"
 LOCALE = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
+
+
+def _log():
+    import logging  # not on the start-up path unless something goes wrong
+
+    return logging.getLogger(__name__)
 
 
 def qt_translations_dir() -> Path:
@@ -45,7 +49,7 @@ def install_qt_translation(app: QCoreApplication, locale: QLocale = LOCALE) -> Q
     if translator.load(locale, "qtbase", "_", str(qt_translations_dir())):
         app.installTranslator(translator)
         return translator
-    log.warning("Qt translation qtbase_%s not found in %s", locale.name(), qt_translations_dir())
+    _log().warning("Qt translation qtbase_%s not found in %s", locale.name(), qt_translations_dir())
     translator.deleteLater()
     return None
 
@@ -57,7 +61,7 @@ def apply_stylesheet(app: QApplication) -> bool:
     except FileNotFoundError:
         return False
     except OSError as exc:
-        log.warning("stylesheet %s could not be read: %s", qss, exc)
+        _log().warning("stylesheet %s could not be read: %s", qss, exc)
         return False
     return True
 
@@ -89,7 +93,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setPalette(app.style().standardPalette())
     family = setup_cjk_fonts(app)
     if family is None:
-        log.warning("no Chinese font available; text may show as boxes")
+        _log().warning("no Chinese font available; text may show as boxes")
     apply_stylesheet(app)
     return app
 
@@ -99,6 +103,44 @@ def _report_shown_and_quit(app: QApplication) -> None:
     app.exit(0)
 
 
+def run_gui_deferred(db_path: Path, opener, argv: list[str], on_error) -> int:
+    """Show the main window at once, then open the database right after the first paint.
+
+    ``opener()`` returns the AppContext (it imports SQLAlchemy, runs migrations if needed …);
+    ``on_error(app, exc)`` shows a failure and returns an exit code. With
+    MEDIATION_DESK_QUIT_AFTER_SHOWN=1 the benchmark lines ``SHOWN`` (first paint) and ``READY``
+    (database open, module pages built) are printed, then the program quits.
+    """
+    app = create_application(argv)
+    from app.ui.main_window import MainWindow
+    from app.ui.settings_store import SettingsStore
+
+    window = MainWindow(AppContext(db_path=db_path), SettingsStore())
+    window.set_opening(QCoreApplication.translate("MainWindow", "正在打开数据库……"))
+    window.show()
+    benchmark = os.environ.get(QUIT_AFTER_SHOWN_ENV) == "1"
+    exit_code = [0]
+
+    def open_database() -> None:
+        try:
+            ctx = opener()
+        except Exception as exc:  # noqa: BLE001 — shown to the user, never a traceback
+            exit_code[0] = on_error(app, exc)
+            window.close()
+            app.exit(exit_code[0])
+            return
+        window.attach_database(ctx)
+        if benchmark:
+            print(f"READY {time.time()}", flush=True)
+            app.exit(0)
+
+    if benchmark:
+        QTimer.singleShot(0, lambda: print(f"SHOWN {time.time()}", flush=True))
+    QTimer.singleShot(0, open_database)
+    code = app.exec()
+    return exit_code[0] or code
+
+
 def run_gui(ctx: AppContext, argv: list[str]) -> int:
     """Show the main window for the open database and run the event loop; returns the exit code."""
     app = create_application(argv)
@@ -106,6 +148,7 @@ def run_gui(ctx: AppContext, argv: list[str]) -> int:
     from app.ui.settings_store import SettingsStore
 
     window = MainWindow(ctx, SettingsStore())
+    window.attach_database(ctx)
     window.show()
     if os.environ.get(QUIT_AFTER_SHOWN_ENV) == "1":
         # Start-up benchmark: the timer fires once the loop has handled the show and first paint events.

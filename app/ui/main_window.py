@@ -17,10 +17,8 @@ from PySide6.QtWidgets import QLabel, QListWidgetItem, QMainWindow, QMessageBox,
 
 from app.context import AppContext
 from app.ui.forms.ui_main_window import Ui_MainWindow
-from app.ui.pages.export_page import ExportPage
 from app.ui.pages.home_page import HomePage
 from app.ui.pages.placeholder import PlaceholderPage
-from app.ui.pages.settings_page import SettingsPage
 from app.ui.settings_store import LAST_PAGE, PersistGeometry, SettingsStore
 from app.version import APP_NAME, __version__
 
@@ -87,6 +85,14 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate(TR_CONTEXT, text)
 
 
+class _DeferredPage(QWidget):
+    """Stands in for a page until it is first shown; keeps start-up to what the first screen needs."""
+
+    def __init__(self, factory) -> None:
+        super().__init__()
+        self.factory = factory
+
+
 class MainWindow(QMainWindow):
     def __init__(
         self,
@@ -131,10 +137,50 @@ class MainWindow(QMainWindow):
         if spec.key == "home":
             return HomePage(self.ctx)
         if spec.key == "exports":
-            return ExportPage(self.ctx, self.settings)
+
+            def export_page() -> QWidget:
+                from app.ui.pages.export_page import ExportPage
+
+                return ExportPage(self.ctx, self.settings)
+
+            return _DeferredPage(export_page)
         if spec.key == "settings":
-            return SettingsPage(self.ctx, self.settings)
+
+            def settings_page() -> QWidget:
+                from app.ui.pages.settings_page import SettingsPage
+
+                return SettingsPage(self.ctx, self.settings)
+
+            return _DeferredPage(settings_page)
         return PlaceholderPage(_tr(spec.title), list(spec.planned))
+
+    def attach_database(self, ctx: AppContext) -> None:
+        """The database is open: fill in the shared context and let the modules build their pages.
+
+        The window is shown before the database is opened (start-up stays within a fraction of a
+        bare Qt window); module pages query the database, so they are installed here.
+        """
+        from app.ui.modules import install_modules
+
+        if ctx is not self.ctx:
+            for name in ("db_path", "engine", "session_factory", "backup_path", "notes"):
+                setattr(self.ctx, name, getattr(ctx, name))
+        current = self.current_page_key()
+        install_modules(self, self.ctx)
+        home = self._pages.get("home")
+        if hasattr(home, "show_notes"):
+            home.show_notes(self.ctx)
+        self.ui.status_bar.clearMessage()
+        self.ui.nav.setEnabled(True)
+        if self.ctx.notes:
+            self.show_page("home")
+        elif current:
+            self.show_page(current)
+
+    def set_opening(self, message: str) -> None:
+        """Before the database is open: say so, and keep the navigation still."""
+        self.ui.status_bar.showMessage(message)
+        self.ui.nav.setEnabled(False)
 
     def register_page(self, key: str, title: str, widget: QWidget) -> None:
         """Add a page, or replace the page registered under ``key`` (e.g. a placeholder) in place.
@@ -165,7 +211,12 @@ class MainWindow(QMainWindow):
         self._pages[key] = widget
 
     def page(self, key: str) -> QWidget:
-        return self._pages[key]
+        widget = self._pages[key]
+        if isinstance(widget, _DeferredPage):
+            index = self._keys.index(key)
+            widget = widget.factory()
+            self.register_page(key, self.ui.nav.item(index).text(), widget)
+        return widget
 
     def page_keys(self) -> list[str]:
         return list(self._keys)
@@ -187,6 +238,7 @@ class MainWindow(QMainWindow):
 
     def _on_nav_row_changed(self, row: int) -> None:
         if 0 <= row < len(self._keys):
+            self.page(self._keys[row])  # builds a deferred page on first visit
             self.ui.pages.setCurrentIndex(row)
             self.settings.set(LAST_PAGE, self._keys[row])
 
@@ -238,6 +290,8 @@ class MainWindow(QMainWindow):
             self.settings.set(LAST_PAGE, key)
         self._persist.save()
         for page in self._pages.values():
+            if isinstance(page, _DeferredPage):
+                continue
             shutdown = getattr(page, "shutdown", None)  # pages with background work stop it here
             if callable(shutdown):
                 shutdown()

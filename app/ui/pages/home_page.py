@@ -13,6 +13,9 @@ class HomePage(QWidget):
         super().__init__(parent)
         self.ui = Ui_HomePage()
         self.ui.setupUi(self)
+        self.show_notes(ctx)
+
+    def show_notes(self, ctx: AppContext) -> None:
         self.ui.db_path_label.setText(str(ctx.db_path))
         notes = list(ctx.notes)
         if ctx.backup_path is not None and not any(str(ctx.backup_path) in note for note in notes):
