@@ -20,9 +20,9 @@ Reads are plain functions taking a ``Session``; writes go through :class:`Volunt
 action is one transaction (``session_factory.begin()``): input is checked first (else
 :class:`~app.services.validation.ValidationError` naming the Chinese field), so nothing is ever half-saved.
 
-Enterprise lookups: the shared enterprise directory service was not committed when this was written, so
-the minimal lookups needed here (:func:`find_enterprise`, :func:`search_enterprises`, creation with a
-validated credit code) live in this module.
+Enterprises come from the shared directory (:mod:`app.services.enterprises`): a contact links an existing
+entry, or creates one through :func:`~app.services.enterprises.find_or_create_enterprise` with a checked
+credit code (required here). :func:`enterprise_choices` adds "contacted by N volunteers" for pickers.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from sqlalchemy import and_, case, distinct, exists, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.services.app_settings import get_setting, set_setting
+from app.services.enterprises import EnterpriseInput, find_or_create_enterprise
 from app.services.formatting import format_date_cn, quarter_label, quarter_of, quarter_range
 from app.services.validation import (
     ValidationError,
@@ -46,7 +47,6 @@ from app.services.validation import (
     check_credit_code,
     check_id_number,
     check_phone,
-    employer_type_from_credit_code,
     normalize_text,
     parse_date,
     parse_date_optional,
@@ -315,8 +315,8 @@ class EnterpriseChoice:
     contacts: int  # volunteers contacting it today
 
 
-def search_enterprises(session: Session, text: str = "", *, limit: int = 50, today: date | None = None) -> list[EnterpriseChoice]:
-    """Directory entries whose name or credit code contains ``text`` (for pickers)."""
+def enterprise_choices(session: Session, text: str = "", *, limit: int = 50, today: date | None = None) -> list[EnterpriseChoice]:
+    """Directory entries whose name or credit code contains ``text``, with how many volunteers contact each today."""
     today = today or date.today()
     active = (
         select(VolunteerContact.enterprise_id, func.count().label("n"))
@@ -336,44 +336,6 @@ def search_enterprises(session: Session, text: str = "", *, limit: int = 50, tod
         like = f"%{text}%"
         stmt = stmt.where(or_(Enterprise.name.like(like), Enterprise.credit_code.like(like.upper())))
     return [EnterpriseChoice(*row) for row in session.execute(stmt)]
-
-
-@dataclass
-class EnterpriseInput:
-    """A new directory entry typed in the contact dialog (credit code required and checked)."""
-
-    name: str
-    credit_code: str
-    address: str | None = None
-    legal_rep: str | None = None
-    contact_name: str | None = None
-    contact_phone: str | None = None
-    industry: str | None = None
-    size: str | None = None
-    employees: int | None = None
-
-
-def _clean_enterprise(data: EnterpriseInput) -> dict[str, Any]:
-    name = _short(data.name)
-    if not name:
-        raise _invalid("企业名称", "不能为空")
-    info = check_credit_code(data.credit_code, "统一社会信用代码")
-    phone = check_phone(data.contact_phone, "企业联系电话") if _short(data.contact_phone) else None
-    employees = parse_int_optional(data.employees, "职工人数", minimum=0)
-    if data.size and data.size not in ("大", "中", "小", "微"):
-        raise _invalid("企业规模", f"“{data.size}”应为 大/中/小/微")
-    return {
-        "name": name,
-        "credit_code": info.code,
-        "address": _short(data.address),
-        "legal_rep": _short(data.legal_rep),
-        "contact_name": _short(data.contact_name),
-        "contact_phone": phone,
-        "industry": _short(data.industry),
-        "size": data.size or None,
-        "employees": employees,
-        "employer_type": employer_type_from_credit_code(info.code),
-    }
 
 
 # =============================================================================================
@@ -1754,7 +1716,13 @@ class VolunteerService:
         to = parse_date_optional(data.to_date, "联系截止时间", today=today)
         if to is not None and to < frm:
             raise _invalid("联系截止时间", "不能早于建立联系时间")
-        new_ent = _clean_enterprise(data.new_enterprise) if data.new_enterprise is not None else None
+        new_ent = data.new_enterprise
+        if new_ent is not None:
+            if not _short(new_ent.name):
+                raise _invalid("企业名称", "不能为空")
+            if not _short(new_ent.credit_code):
+                raise _invalid("统一社会信用代码", "新建企业时必须填写")
+            check_credit_code(new_ent.credit_code, "统一社会信用代码")
         if new_ent is None and data.enterprise_id is None:
             raise _invalid("联系企业", "请选择一家企业，或填写新企业的名称和统一社会信用代码")
         warnings: list[str] = []
@@ -1765,15 +1733,14 @@ class VolunteerService:
             if vol.left_on is not None and frm > vol.left_on:
                 raise _invalid("建立联系时间", f"{vol.name}已于{_cn(vol.left_on)}退出，不能再建立联系")
             if new_ent is not None:
-                ent = s.scalar(select(Enterprise).where(Enterprise.credit_code == new_ent["credit_code"]))
-                if ent is not None:
-                    if normalize_text(ent.name).translate(_NAME_FOLD) != new_ent["name"].translate(_NAME_FOLD):
-                        warnings.append(f"统一社会信用代码 {ent.credit_code} 在企业名录中属于“{ent.name}”，已关联该企业")
-                else:
-                    ent = Enterprise(**new_ent)
-                    s.add(ent)
-                    s.flush()
-                    _audit(s, self.user_login, "create", "enterprise", ent.uuid, f"新增企业{ent.name}", after=new_ent)
+                extra = {f.name: getattr(new_ent, f.name) for f in fields(new_ent) if f.name not in ("name", "credit_code")}
+                eid, created = find_or_create_enterprise(s, new_ent.name, new_ent.credit_code, **extra)
+                ent = s.get(Enterprise, eid)
+                if created:
+                    _audit(s, self.user_login, "create", "enterprise", ent.uuid, f"新增企业{ent.name}",
+                           after={"name": ent.name, "credit_code": ent.credit_code})
+                elif normalize_text(ent.name).translate(_NAME_FOLD) != normalize_text(new_ent.name).translate(_NAME_FOLD):
+                    warnings.append(f"统一社会信用代码 {ent.credit_code} 在企业名录中属于“{ent.name}”，已关联该企业")
             else:
                 ent = s.get(Enterprise, data.enterprise_id)
                 if ent is None:
@@ -2066,12 +2033,12 @@ class VolunteerService:
 
 __all__ = [
     "AGE_LIMIT", "CONTACTS_MAX", "CONTACTS_MIN", "DUTY_WARN_DAYS", "FIGURE_KEYS", "FIGURE_ROWS",
-    "SUMMARY_SECTIONS", "ContactInput", "ContactRow", "DutyBoard", "DutyCell", "DutyRow", "EnterpriseInput",
+    "SUMMARY_SECTIONS", "ContactInput", "ContactRow", "DutyBoard", "DutyCell", "DutyRow",
     "RecusalHit", "SaveResult", "ServiceInput", "ServiceRow", "StaleEnterprise", "SurveyAverage", "SurveyRow",
     "VolunteerData", "VolunteerRow", "VolunteerService", "active_pairs_query", "duty_board", "find_enterprise",
     "find_volunteer", "get_service_record", "get_summary_texts", "get_volunteer", "list_contacts",
     "list_service_records", "list_surveys", "list_units", "list_volunteers", "overview_paragraph",
-    "quarter_figures", "recusal_check", "recusal_check_for_case", "recusal_message", "search_enterprises",
+    "quarter_figures", "recusal_check", "recusal_check_for_case", "recusal_message", "enterprise_choices",
     "service_prefill", "shared_enterprises", "stale_enterprises", "survey_averages_by_quarter",
     "survey_averages_by_volunteer",
 ]
