@@ -1,22 +1,39 @@
-"""``organization-list`` — 调解组织名册 (XLSX), the first export proving the engine.
+"""``organization-ledger`` — 调解组织台账 (XLSX), and the foundation's ``organization-list`` — 调解组织名册.
 
-Mediator counts are derived from the roster in SQL (app.services.organizations); the column layout
-lives in resources/templates/organization-list.json so an office can adjust it without a release.
+Both are computed in SQL (app.services.organizations): mediator counts derived from the roster, and for the
+ledger the cases per organization (all, received in the year, closed, mediated successfully) with the annual
+success rate. Column layouts live in resources/templates/organization-ledger.json and organization-list.json
+so an office can adjust them without a release. ``python -m app export organization-list`` keeps writing the
+short 名册; ``organization-ledger`` is the official ledger.
 """
 
 from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from app.exports.registry import ExportKind, ExportOption, ExportRequest, register
 from app.paths import resource_path
 from app.services.formatting import format_date_cn
 
-TEMPLATE = "organization-list"
+LIST_TEMPLATE = "organization-list"
+LEDGER_TEMPLATE = "organization-ledger"
+
+
+def _header_values(params: dict[str, Any], on: date, **extra: Any) -> dict[str, Any]:
+    return {
+        "region": params.get("region", ""),
+        "org": params.get("unit", ""),
+        "filler": params.get("filler", ""),
+        "phone": params.get("phone", ""),
+        "date": format_date_cn(on),
+        **extra,
+    }
 
 
 def run(request: ExportRequest) -> Path:
+    """调解组织名册 (the short list)."""
     from app.exports.xlsx_engine import load_table_config, write_table_xlsx
     from app.services.organizations import list_organizations
 
@@ -45,39 +62,119 @@ def run(request: ExportRequest) -> Path:
         }
         for o in orgs
     )
-    config = load_table_config(resource_path("templates", f"{TEMPLATE}.json"))
-    header_values = {
-        "region": params.get("region", ""),
-        "org": params.get("unit", ""),
-        "filler": params.get("filler", ""),
-        "phone": params.get("phone", ""),
-        "date": format_date_cn(on),
-    }
+    config = load_table_config(resource_path("templates", f"{LIST_TEMPLATE}.json"))
     return write_table_xlsx(
         request.out,
         config,
         rows,
-        header_values=header_values,
+        header_values=_header_values(params, on),
         total=len(orgs),
         progress=request.progress,
         cancel=request.cancel,
-        manifest={"kind": TEMPLATE, "as_of": on.isoformat(), "region": params.get("region", "")},
+        manifest={"kind": LIST_TEMPLATE, "as_of": on.isoformat(), "region": params.get("region", "")},
     )
 
 
+def run_ledger(request: ExportRequest) -> Path:
+    """调解组织台账: the list with the ledger's counts of mediators and cases."""
+    from app.exports.registry import ExportError
+    from app.exports.xlsx_engine import load_table_config, write_table_xlsx
+    from app.services.organizations import region_name, search_organizations
+
+    params = request.params
+    on = params.get("date_to") or date.today()
+    year = int(params.get("year") or on.year)
+    if not 2000 <= year <= 2100:
+        raise ExportError(f"年度不正确：{year}")
+    request.report(0, 0, "统计各调解组织的调解员和案件…")
+    kind_filter = params.get("kind")
+    with request.session_factory() as session:
+        orgs = search_organizations(
+            session,
+            year=year,
+            on=on,
+            region=params.get("region_code") or None,
+            active_only=bool(params.get("active_only")),
+        )
+        if kind_filter:
+            orgs = [o for o in orgs if kind_filter in (o.kind_code, o.kind_label)]
+    rows = (
+        {
+            "name": o.name,
+            "org_type": o.kind_label,
+            "region_code": o.region_code,
+            "district": region_name(o.region_code),
+            "address": o.address,
+            "founded_on": o.established_on,
+            "leader": o.head_name,
+            "phone": o.contact_phone,
+            "fulltime_mediators": o.full_time,
+            "parttime_mediators": o.part_time,
+            "certified_mediators": o.certified,
+            "legal_mediators": o.legal,
+            "titles": o.titles,
+            "online_platform": o.online_platform,
+            "cases_total": o.cases_total,
+            "cases_year": o.cases_year,
+            "closed_year": o.closed_year,
+            "success_year": o.success_year,
+            "success_rate": o.success_rate,
+            "status": "在用" if o.active else "已撤销/停用",
+            "remarks": o.notes,
+            "uuid": o.uuid,
+        }
+        for o in orgs
+    )
+    config = load_table_config(resource_path("templates", f"{LEDGER_TEMPLATE}.json"))
+    return write_table_xlsx(
+        request.out,
+        config,
+        rows,
+        header_values=_header_values(params, on, year=year),
+        total=len(orgs),
+        progress=request.progress,
+        cancel=request.cancel,
+        manifest={
+            "kind": LEDGER_TEMPLATE,
+            "as_of": on.isoformat(),
+            "year": str(year),
+            "region": params.get("region", ""),
+        },
+    )
+
+
+_COMMON_OPTIONS = (
+    ExportOption("region", "标题中的地区名称，如 和平区"),
+    ExportOption("unit", "填报单位"),
+    ExportOption("filler", "填报人"),
+    ExportOption("phone", "联系电话"),
+    ExportOption("kind", "只导出某一组织类型（代码或名称）"),
+)
+
 KIND = register(
     ExportKind(
-        name="organization-list",
+        name=LIST_TEMPLATE,
         title="调解组织名册",
         fmt="xlsx",
         description="全部调解组织的名称、类型、地址、负责人及专职/兼职调解员人数（人数由调解员名册统计）。",
-        options=(
-            ExportOption("region", "名册标题中的地区名称，如 和平区"),
-            ExportOption("unit", "填报单位"),
-            ExportOption("filler", "填报人"),
-            ExportOption("phone", "联系电话"),
-            ExportOption("kind", "只导出某一组织类型（代码或名称）"),
-        ),
+        options=_COMMON_OPTIONS,
         run=run,
+    )
+)
+
+LEDGER_KIND = register(
+    ExportKind(
+        name=LEDGER_TEMPLATE,
+        title="调解组织台账",
+        fmt="xlsx",
+        description="调解组织台账：每个组织的基本情况、专职/兼职/持证调解员人数（由名册统计）、金牌称号，"
+        "以及累计案件数和本年度收案、结案、调解成功件数与调解成功率（由案件台账统计）。",
+        options=(
+            ExportOption("year", "统计案件的年度（默认今年）", kind="year"),
+            *_COMMON_OPTIONS,
+            ExportOption("region_code", "只导出某一行政区划（代码或其开头，如 120101）"),
+            ExportOption("active_only", "只导出在用的组织", kind="bool"),
+        ),
+        run=run_ledger,
     )
 )
