@@ -591,3 +591,41 @@ class ReportText(KeyMixin, TimestampMixin, Base):
     period: Mapped[str] = mapped_column(String(20))
     section: Mapped[str] = mapped_column(String(40))
     text: Mapped[str] = mapped_column(Text, default="")
+
+
+# ---------------------------------------------------------------------------------------------
+# Files sent upward (domain.md §7)
+
+
+class Submission(KeyMixin, Base):
+    """报送记录: one file a township (street) sent upward and the district imported, or its 零上报.
+
+    ``kind`` is what the file stands for ('case-ledger', 'enterprise-roster', 'mediator-roster'); a nil
+    report (``nil``) stands for that kind with nothing to report in ``period`` ('2026Q1', '2026', '2026-03').
+    The sender is kept by uuid and name as written in the file's manifest; ``organization_id`` links it to
+    the district's own organization row when there is one. A re-sent file adds a row (the history); the
+    board shows the latest per sender, kind and period.
+    """
+
+    __tablename__ = "submissions"
+    __table_args__ = (Index("ix_submissions_sender_kind_period", "organization_uuid", "kind", "period"),)
+
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id", ondelete="SET NULL"), index=True)
+    organization_uuid: Mapped[str | None] = mapped_column(String(36))
+    organization_name: Mapped[str] = mapped_column(String(200))
+    region_code: Mapped[str | None] = mapped_column(String(12))
+    kind: Mapped[str] = mapped_column(String(40))
+    period: Mapped[str] = mapped_column(String(20), default="")
+    nil: Mapped[bool] = mapped_column(Boolean, default=False)
+    received_at: Mapped[datetime] = mapped_column(DateTime)
+    file_name: Mapped[str] = mapped_column(String(260))
+    checksum: Mapped[str | None] = mapped_column(String(64))
+    checksum_ok: Mapped[bool | None] = mapped_column(Boolean)  # None: the file carried no checksum
+    generated_at: Mapped[str | None] = mapped_column(String(40))  # when the sender exported it (as written)
+    app_version: Mapped[str | None] = mapped_column(String(20))
+    record_count: Mapped[int] = mapped_column(Integer, default=0)
+    added: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    rejected: Mapped[int] = mapped_column(Integer, default=0)
+    note: Mapped[str | None] = mapped_column(Text)
