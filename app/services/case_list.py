@@ -40,6 +40,7 @@ from db.models import (
     Case,
     CaseMediator,
     CaseParty,
+    Enterprise,
     LookupItem,
     Mediator,
     Organization,
@@ -52,11 +53,16 @@ __all__ = [
     "STATUS_CHOICES",
     "CaseFilter",
     "CaseListRow",
+    "EnterpriseChoice",
     "FilterOptions",
+    "FormChoices",
     "count_cases",
     "fetch_case_rows",
     "filter_options",
+    "form_choices",
     "last_overdue_receipt",
+    "mediator_choices",
+    "search_enterprises",
 ]
 
 #: Pseudo status of the filter: every case not yet closed (已登记, 已受理, 调解中).
@@ -569,6 +575,86 @@ def filter_options(session: Session) -> FilterOptions:
         organizations=orgs,
         years=years,
         mediators=mediators,
+        dispute_types=list(lookup_labels(session, DISPUTE_TYPE).items()),
+        sources=list(lookup_labels(session, CASE_SOURCE).items()),
+    )
+
+
+# =============================================================================================
+# Choices for the case form
+
+
+@dataclass(frozen=True)
+class EnterpriseChoice:
+    """One entry of the enterprise directory offered while typing the respondent's name."""
+
+    id: int
+    name: str
+    credit_code: str | None
+    legal_rep: str | None
+    address: str | None
+    phone: str | None
+
+    @property
+    def display(self) -> str:
+        return f"{self.name}（{self.credit_code}）" if self.credit_code else self.name
+
+
+def search_enterprises(session: Session, text: str, limit: int = 20) -> list[EnterpriseChoice]:
+    """Directory entries whose name contains ``text`` or whose credit code starts with it (names first)."""
+    term = normalize_text(text)
+    if not term:
+        return []
+    pattern = f"%{_escape_like(term)}%"
+    code_prefix = f"{_escape_like(term.upper())}%"
+    rows = session.execute(
+        select(
+            Enterprise.id,
+            Enterprise.name,
+            Enterprise.credit_code,
+            Enterprise.legal_rep,
+            Enterprise.address,
+            Enterprise.contact_phone,
+        )
+        .where(
+            or_(Enterprise.name.like(pattern, escape="\\"), Enterprise.credit_code.like(code_prefix, escape="\\"))
+        )
+        .order_by(Enterprise.name.like(f"{_escape_like(term)}%", escape="\\").desc(), Enterprise.name)
+        .limit(limit)
+    )
+    return [EnterpriseChoice(*r) for r in rows]
+
+
+def mediator_choices(session: Session, organization_id: int | None, on: date | None = None) -> list[tuple[int, str]]:
+    """Mediators of an organization still in office on ``on`` (default today): (id, 姓名（专职/兼职）)."""
+    on = on or date.today()
+    stmt = select(Mediator.id, Mediator.name, Mediator.full_time).where(
+        or_(Mediator.left_on.is_(None), Mediator.left_on > on)
+    )
+    if organization_id is not None:
+        stmt = stmt.where(Mediator.organization_id == organization_id)
+    stmt = stmt.order_by(Mediator.full_time.desc(), Mediator.name, Mediator.id)
+    return [(mid, f"{name}（{'专职' if full else '兼职'}）") for mid, name, full in session.execute(stmt)]
+
+
+@dataclass(frozen=True)
+class FormChoices:
+    """Lists the case form offers: organizations, dispute types and sources (value, label)."""
+
+    organizations: list[tuple[int, str]]
+    dispute_types: list[tuple[str, str]]
+    sources: list[tuple[str, str]]
+
+
+def form_choices(session: Session) -> FormChoices:
+    orgs = [
+        (oid, name)
+        for oid, name in session.execute(
+            select(Organization.id, Organization.name).where(Organization.active.is_(True)).order_by(Organization.name)
+        )
+    ]
+    return FormChoices(
+        organizations=orgs,
         dispute_types=list(lookup_labels(session, DISPUTE_TYPE).items()),
         sources=list(lookup_labels(session, CASE_SOURCE).items()),
     )

@@ -20,3 +20,19 @@ def install_modules(window: Any, ctx: Any) -> None:
     """Register every module page with the window (``window.register_page(key, title, widget)``)."""
     for key, title, factory in MODULE_PAGES:
         window.register_page(key, title, factory(ctx, window))
+
+
+def _cases_page(ctx: Any, window: Any) -> Any:
+    from app.ui.pages.cases_page import CasesPage
+
+    return CasesPage(ctx, window)
+
+
+def _home_page(ctx: Any, window: Any) -> Any:
+    from app.ui.pages.home_page import HomePage
+
+    return HomePage(ctx, window=window)
+
+
+MODULE_PAGES.append(("home", "首页", _home_page))
+MODULE_PAGES.append(("cases", "案件台账", _cases_page))

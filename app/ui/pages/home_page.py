@@ -1,24 +1,274 @@
-"""首页: where the data lives, messages from start-up, and (later) the to-do list."""
+"""首页: where the data lives, messages from start-up, and today's 待办 (to-do) of the case log.
+
+The 待办 come from :meth:`app.services.cases.CaseService.todo_items` — acceptance decisions due, mediation
+periods running out, agreements whose performance deadline passed, return visits not made, arbitration-review
+windows closing — grouped by kind with their counts, overdue first.  They are read when the page is shown
+(not while the main window is built) and again after a case is changed.  Double-click opens the case.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QWidget
+import logging
+from typing import Any
+
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QShowEvent
+from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QPushButton, QTreeView, QWidget
 
 from app.context import AppContext
+from app.services.cases import TODO_KINDS, CaseService, TodoItem
+from app.services.formatting import format_date_iso
 from app.ui.forms.ui_home_page import Ui_HomePage
+
+log = logging.getLogger(__name__)
+
+CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+STATE_ROLE = Qt.ItemDataRole.UserRole + 2
+
+TODO_COLUMNS = ("事项", "案号", "期限", "剩余")
+_STATE_COLOURS = {"overdue": QColor("#b3261e"), "due_soon": QColor("#8a5300")}
+_KIND_ORDER = list(TODO_KINDS)
+
+
+class TodoModel(QAbstractItemModel):
+    """Two levels: one row per kind (「受理决定（3，逾期1）」), under it the items, overdue first."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._groups: list[tuple[str, list[TodoItem]]] = []
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    def set_items(self, items: list[TodoItem]) -> None:
+        self.beginResetModel()
+        by_kind: dict[str, list[TodoItem]] = {}
+        for item in items:
+            by_kind.setdefault(item.kind, []).append(item)
+        groups = []
+        for kind, rows in by_kind.items():
+            rows.sort(key=lambda t: (t.state != "overdue", t.days_left, t.case_no or ""))
+            groups.append((kind, rows))
+        groups.sort(
+            key=lambda g: (
+                not any(t.state == "overdue" for t in g[1]),
+                _KIND_ORDER.index(g[0]) if g[0] in _KIND_ORDER else 99,
+            )
+        )
+        self._groups = groups
+        self.endResetModel()
+
+    def groups(self) -> list[tuple[str, list[TodoItem]]]:
+        return list(self._groups)
+
+    def item_at(self, index: QModelIndex | QPersistentModelIndex) -> TodoItem | None:
+        if not index.isValid() or index.internalId() == 0:
+            return None
+        group = self._groups[index.internalId() - 1][1]
+        return group[index.row()] if index.row() < len(group) else None
+
+    # --- Qt -------------------------------------------------------------------------------------------
+    def index(self, row: int, column: int, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
+        if not self.hasIndex(row, column, parent):
+            return QModelIndex()
+        if not parent.isValid():
+            return self.createIndex(row, column, 0)  # internal id 0: a group row
+        return self.createIndex(row, column, parent.row() + 1)  # items: id = group number + 1
+
+    def parent(self, index: QModelIndex | QPersistentModelIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
+        if not index.isValid() or index.internalId() == 0:
+            return QModelIndex()
+        return self.createIndex(index.internalId() - 1, 0, 0)
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        if not parent.isValid():
+            return len(self._groups)
+        if parent.internalId() == 0 and parent.column() == 0:
+            return len(self._groups[parent.row()][1])
+        return 0
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return len(TODO_COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return TODO_COLUMNS[section]
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        try:
+            if index.internalId() == 0:
+                return self._group_data(index, role)
+            return self._item_data(index, role)
+        except Exception:  # never break painting
+            log.exception("to-do row could not be shown")
+            return None
+
+    def _group_data(self, index: QModelIndex | QPersistentModelIndex, role: int) -> Any:
+        kind, rows = self._groups[index.row()]
+        overdue = sum(1 for t in rows if t.state == "overdue")
+        if role == Qt.ItemDataRole.DisplayRole and index.column() == 0:
+            label = TODO_KINDS.get(kind, kind)
+            return f"{label}（{len(rows)}项" + (f"，已逾期{overdue}项）" if overdue else "）")
+        if role == Qt.ItemDataRole.FontRole:
+            return self._bold
+        if role == Qt.ItemDataRole.ForegroundRole and overdue and index.column() == 0:
+            return QBrush(_STATE_COLOURS["overdue"])
+        return None
+
+    def _item_data(self, index: QModelIndex | QPersistentModelIndex, role: int) -> Any:
+        item = self.item_at(index)
+        if item is None:
+            return None
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == 0:
+                return item.text
+            if column == 1:
+                return item.case_no or ""
+            if column == 2:
+                return format_date_iso(item.due_on)
+            if item.days_left < 0:
+                return f"已逾期{-item.days_left}天"
+            return "今天到期" if item.days_left == 0 else f"剩余{item.days_left}天"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return "\n".join(x for x in (f"{item.case_no or ''}　{item.kind_label}", item.text, item.warning) if x)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            colour = _STATE_COLOURS.get(item.state)
+            return QBrush(colour) if colour is not None and column != 0 else None
+        if role == CASE_ID_ROLE:
+            return item.case_id
+        if role == STATE_ROLE:
+            return item.state
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 
 class HomePage(QWidget):
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        parent: QWidget | None = None,
+        *,
+        window: Any = None,
+        service: CaseService | None = None,
+    ) -> None:
         super().__init__(parent)
+        self.ctx = ctx
+        self.window_ = window
+        self._service = service
         self.ui = Ui_HomePage()
         self.ui.setupUi(self)
-        self.show_notes(ctx)
-
-    def show_notes(self, ctx: AppContext) -> None:
         self.ui.db_path_label.setText(str(ctx.db_path))
         notes = list(ctx.notes)
         if ctx.backup_path is not None and not any(str(ctx.backup_path) in note for note in notes):
             notes.append(self.tr("升级数据库前已自动备份原文件：{path}").format(path=ctx.backup_path))
         self.ui.notes_label.setText("\n".join(notes))
         self.ui.notes_label.setVisible(bool(notes))
+        self.case_dialog: Any = None
+        self.loaded = False
+
+        # the 待办 list under the summary line of the .ui
+        self.todo_model = TodoModel(self)
+        view = QTreeView()
+        view.setObjectName("todo_view")
+        view.setModel(self.todo_model)
+        view.setUniformRowHeights(True)
+        view.setAlternatingRowColors(False)
+        view.setEditTriggers(QTreeView.EditTrigger.NoEditTriggers)
+        view.setSelectionBehavior(QTreeView.SelectionBehavior.SelectRows)
+        view.setExpandsOnDoubleClick(False)
+        header = view.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        # Lambdas, not bound methods: with PySide6 6.12 a bound-method slot on this page taking the QModelIndex
+        # crashed later when a case dialog opened from here was deleted (use-after-free in the dynamic slot).
+        view.doubleClicked.connect(lambda index: self._open_index(index))
+        view.activated.connect(lambda index: self._open_index(index))
+        view.setMinimumHeight(220)
+        view.hide()
+        self.todo_view = view
+        buttons = QHBoxLayout()
+        self.refresh_button = QPushButton(self.tr("刷新"))
+        self.refresh_button.setToolTip(self.tr("重新读取今天的待办事项"))
+        self.refresh_button.clicked.connect(self.refresh)
+        self.ui.todo_layout.removeWidget(self.ui.todo_label)
+        buttons.addWidget(self.ui.todo_label, 1)
+        buttons.addWidget(self.refresh_button)
+        self.ui.todo_layout.addLayout(buttons)
+        self.ui.todo_layout.addWidget(view, 1)
+        self.ui.page_layout.setStretchFactor(self.ui.todo_group, 1)
+        self.ui.page_layout.removeItem(self.ui.bottom_spacer)
+        self.ui.todo_group.setTitle(self.tr("今日待办"))
+
+    @property
+    def service(self) -> CaseService:
+        if self._service is None:
+            self._service = CaseService(self.ctx.session_factory)
+        return self._service
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read today's 待办 again."""
+        self.loaded = True
+        try:
+            items = self.service.todo_items()
+        except Exception as exc:  # an empty or damaged database: say so, keep the page usable
+            log.info("to-do list not available", exc_info=True)
+            self.todo_model.set_items([])
+            self.todo_view.hide()
+            self.ui.todo_label.setText(self.tr("暂无数据：待办事项无法读取（{error}）。").format(
+                error=type(exc).__name__))
+            return
+        self.todo_model.set_items(items)
+        overdue = sum(1 for t in items if t.state == "overdue")
+        if not items:
+            self.ui.todo_label.setText(self.tr("今天没有待办事项。"))
+        else:
+            text = self.tr("共 {n} 项待办").format(n=len(items))
+            if overdue:
+                text += self.tr("，其中已逾期 {n} 项（红色）").format(n=overdue)
+            self.ui.todo_label.setText(text + self.tr("。双击打开案件。"))
+        self.todo_view.setVisible(bool(items))
+        self.todo_view.expandAll()
+
+    def _open_index(self, index: QModelIndex) -> None:
+        item = self.todo_model.item_at(index)
+        if item is None:
+            return
+        self.open_case(item.case_id)
+
+    def _dialog_closed(self, dlg: Any) -> None:
+        if self.case_dialog is dlg:
+            self.case_dialog = None
+        dlg.deleteLater()
+
+    def open_case(self, case_id: int) -> Any:
+        from app.services.cases import CaseActionError
+        from app.ui.dialogs.case_actions import show_message
+        from app.ui.dialogs.case_dialog import CaseDialog
+
+        try:
+            dlg = CaseDialog(self.ctx.session_factory, self.service, case_id, self)
+        except CaseActionError as err:
+            from PySide6.QtWidgets import QMessageBox
+
+            show_message(self, QMessageBox.Icon.Warning, self.tr("无法打开案件"), err.message)
+            self.refresh()
+            return None
+        dlg.case_changed.connect(lambda _cid: self.refresh())
+        dlg.finished.connect(lambda _code, d=dlg: self._dialog_closed(d))
+        self.case_dialog = dlg
+        dlg.resize(min(1180, max(self.window().width() - 40, 960)), min(800, max(self.window().height() - 40, 640)))
+        dlg.open()
+        return dlg
