@@ -241,7 +241,7 @@ def gold_assessment(doc) -> None:
     add_heading_cn(doc, "评分表", 1, number=2)
     line(doc, "（四个方面的分值为建议值；“自评情况”由本系统按组织档案、调解员名册和案件台账生成，"
               "“自评得分”由调解组织填写。）", size_pt=SIZE_XIAO4, indent=2)
-    scoring = form_table(doc, [17, 11, 48, 64, 16], [
+    scoring = form_table(doc, [20, 10, 46, 64, 16], [
         tag_row("{%tr for r in scoring %}", 5),
         (30, [C("{{ r.dimension }}", 1, "label"), C("{{ r.points }}", 1, "center"),
               C("{{ r.indicators }}", 1, "value"), C("{{ r.assessment }}", 1, "value"), C("{{ r.score }}", 1, "center")]),

@@ -159,15 +159,16 @@ class Assessment:
         return out
 
     def summary(self) -> str:
+        """One sentence with the counts; :meth:`missing` lists the items themselves."""
         total = len(self.results)
         if not self.unmet and not self.unknown:
             return f"{self.year}年度对照金牌调解组织四个方面{total}项标准，已全部达到。"
         parts = [f"{self.year}年度对照四个方面{total}项标准：达到{len(self.met)}项"]
         if self.unmet:
-            parts.append(f"未达到{len(self.unmet)}项（" + "；".join(r.criterion.label for r in self.unmet) + "）")
+            parts.append(f"未达到{len(self.unmet)}项")
         if self.unknown:
-            parts.append(f"待确认{len(self.unknown)}项（" + "；".join(r.criterion.label for r in self.unknown) + "）")
-        return "，".join(parts) + "。"
+            parts.append(f"待确认{len(self.unknown)}项")
+        return "，".join(parts) + "。尚需改进或确认的项目如下："
 
 
 def evaluation_day(year: int, today: date | None = None) -> date:

@@ -1253,3 +1253,23 @@ def typical_case_candidates(session: Session, org_id: int, year: int | None = No
     if year:
         stmt = stmt.where(Case.closed_on >= date(year, 1, 1), Case.closed_on < date(year + 1, 1, 1))
     return [CaseChoice(*row) for row in session.execute(stmt)]
+
+
+def run_read(session_factory: sessionmaker[Session], fn, /, *args: Any, **kwargs: Any) -> Any:
+    """Call a reading service function ``fn(session, *args, **kwargs)`` in a short-lived session (style P4):
+    the UI uses this so that no widget ever holds a session."""
+    with session_factory() as session:
+        return fn(session, *args, **kwargs)
+
+
+def organization_choices(session: Session, *, active_only: bool = True) -> list[tuple[int, str]]:
+    """(id, name) of the organizations, for pickers."""
+    stmt = select(Organization.id, Organization.name).order_by(Organization.kind, Organization.name)
+    if active_only:
+        stmt = stmt.where(Organization.active.is_(True))
+    return [(i, n) for i, n in session.execute(stmt)]
+
+
+def lookup_choices(session: Session, category: str) -> list[tuple[str, str]]:
+    """(code, label) of an editable list, in display order."""
+    return list(lookup_labels(session, category).items())

@@ -36,3 +36,12 @@ def _home_page(ctx: Any, window: Any) -> Any:
 
 MODULE_PAGES.append(("home", "首页", _home_page))
 MODULE_PAGES.append(("cases", "案件台账", _cases_page))
+
+
+def _organizations_page(ctx: Any, window: Any) -> Any:
+    from app.ui.pages.organizations_page import OrganizationsPage
+
+    return OrganizationsPage(ctx, window)
+
+
+MODULE_PAGES.append(("organizations", "组织档案", _organizations_page))
