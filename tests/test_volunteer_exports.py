@@ -202,7 +202,7 @@ def test_quarterly_summary_figures_equal_direct_counts(demo, tmp_path, year, qua
             continue
         assert int(num(label)) == expected[key], label
     assert num("其中：涉及金额") == f"{expected['disputes_amount'] / 1_000_000:.2f}"
-    assert float(num("志愿服务时长")) == pytest.approx(round(expected["minutes"] / 60, 1))
+    assert float(num("志愿服务时长（按人累计）")) == pytest.approx(round(expected["minutes"] / 60, 1))
     # the same numbers as quarter_figures (duty board, stats --json)
     with demo.session_factory() as s:
         figures = V.quarter_figures(s, year, quarter)

@@ -150,7 +150,7 @@ FIGURE_ROWS: tuple[tuple[str, str, str], ...] = (
     ("disputes_workers", "其中：涉及劳动者", "人"),
     ("disputes_amount", "其中：涉及金额", "万元"),
     ("publicity", "宣传报道", "篇"),
-    ("hours", "志愿服务时长", "小时"),
+    ("hours", "志愿服务时长（按人累计）", "小时"),
 )
 FIGURE_KEYS: tuple[str, ...] = tuple(k for k, _l, _u in FIGURE_ROWS)
 
@@ -336,6 +336,13 @@ def enterprise_choices(session: Session, text: str = "", *, limit: int = 50, tod
         like = f"%{text}%"
         stmt = stmt.where(or_(Enterprise.name.like(like), Enterprise.credit_code.like(like.upper())))
     return [EnterpriseChoice(*row) for row in session.execute(stmt)]
+
+
+def enterprise_names(session: Session, ids: Sequence[int]) -> dict[int, str]:
+    """Names of directory entries by id."""
+    if not ids:
+        return {}
+    return dict(session.execute(select(Enterprise.id, Enterprise.name).where(Enterprise.id.in_(list(ids)))).all())
 
 
 # =============================================================================================
@@ -2038,7 +2045,7 @@ __all__ = [
     "VolunteerData", "VolunteerRow", "VolunteerService", "active_pairs_query", "duty_board", "find_enterprise",
     "find_volunteer", "get_service_record", "get_summary_texts", "get_volunteer", "list_contacts",
     "list_service_records", "list_surveys", "list_units", "list_volunteers", "overview_paragraph",
-    "quarter_figures", "recusal_check", "recusal_check_for_case", "recusal_message", "enterprise_choices",
+    "quarter_figures", "recusal_check", "recusal_check_for_case", "recusal_message", "enterprise_choices", "enterprise_names",
     "service_prefill", "shared_enterprises", "stale_enterprises", "survey_averages_by_quarter",
     "survey_averages_by_volunteer",
 ]

@@ -45,3 +45,12 @@ def _organizations_page(ctx: Any, window: Any) -> Any:
 
 
 MODULE_PAGES.append(("organizations", "组织档案", _organizations_page))
+
+
+def _volunteers_page(ctx: Any, window: Any) -> Any:
+    from app.ui.pages.volunteers_page import VolunteersPage
+
+    return VolunteersPage(ctx, window)
+
+
+MODULE_PAGES.append(("volunteers", "志愿服务", _volunteers_page))
