@@ -368,6 +368,24 @@ def test_enterprise_delete_refused_when_used(page, ctx, qtbot, monkeypatch):
     assert count(ctx, Enterprise) == 1
 
 
+def test_enterprise_completer(app, ctx, qtbot):
+    from PySide6.QtWidgets import QLineEdit
+
+    from app.ui.pages.enterprises_widget import EnterpriseCompleter
+
+    eid = create_enterprise(ctx.session_factory, EnterpriseInput(name="天津宏达建筑工程有限公司", credit_code=CODE)).id
+    create_enterprise(ctx.session_factory, EnterpriseInput(name="宏达餐饮店"))
+    edit = QLineEdit()
+    qtbot.addWidget(edit)
+    completer = EnterpriseCompleter(ctx.session_factory, edit)
+    edit.setText("宏达")
+    hits = completer.update_suggestions()
+    assert [h.name for h in hits] == ["宏达餐饮店", "天津宏达建筑工程有限公司"]
+    with qtbot.waitSignal(completer.picked) as picked:
+        completer.activated[str].emit(hits[1].display)
+    assert picked.args == [eid] and edit.text() == "天津宏达建筑工程有限公司"
+
+
 # --- models without views (style P13) ---------------------------------------------------------------------
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QHeaderView, QMessageBox, QWidget
+from PySide6.QtCore import QStringListModel, Qt, QTimer, Signal
+from PySide6.QtWidgets import QCompleter, QHeaderView, QLineEdit, QMessageBox, QWidget
 
 from app.services import enterprises as ent_service
 from app.services import organizations as org_service
@@ -160,3 +160,46 @@ class EnterprisesWidget(QWidget):
         self.status.emit(self.tr("已删除：{name}").format(name=name))
         self.changed.emit()
         return True
+
+
+class EnterpriseCompleter(QCompleter):
+    """Suggestions from the enterprise directory for a name field elsewhere (case form, volunteer contacts).
+
+    ``EnterpriseCompleter(session_factory, line_edit)`` searches the directory as the user types (name or
+    credit-code prefix, :func:`app.services.enterprises.search_enterprises`) and emits ``picked(id)`` when a
+    suggestion is chosen; the line edit then holds the directory's name.
+    """
+
+    picked = Signal(int)
+
+    def __init__(self, session_factory: Any, line_edit: QLineEdit, *, limit: int = 20) -> None:
+        super().__init__(line_edit)
+        self._sf = session_factory
+        self._limit = limit
+        self._hits: list[ent_service.EnterpriseHit] = []
+        self._model = QStringListModel(self)
+        self.setModel(self._model)
+        self.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self._edit = line_edit
+        line_edit.setCompleter(self)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(150)
+        self._timer.timeout.connect(self.update_suggestions)
+        line_edit.textEdited.connect(lambda _t: self._timer.start())
+        self.activated[str].connect(self._chosen)
+
+    def update_suggestions(self) -> list[ent_service.EnterpriseHit]:
+        self._hits = org_service.run_read(self._sf, ent_service.search_enterprises, self._edit.text(), self._limit)
+        self._model.setStringList([h.display for h in self._hits])
+        if self._hits and self._edit.hasFocus():
+            self.complete()
+        return self._hits
+
+    def _chosen(self, text: str) -> None:
+        hit = next((h for h in self._hits if h.display == text), None)
+        if hit is not None:
+            self._edit.setText(hit.name)
+            self.picked.emit(hit.id)
