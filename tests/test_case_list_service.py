@@ -13,7 +13,9 @@ from app.services.case_list import (
     SORT_KEYS,
     CaseFilter,
     count_cases,
+    fetch_case_ids,
     fetch_case_rows,
+    fetch_rows_by_ids,
     filter_options,
     last_overdue_receipt,
 )
@@ -235,3 +237,14 @@ def test_filter_params_round_trip():
 def test_bad_sort_key_is_refused(demo, cal):
     with demo() as s, pytest.raises(KeyError):
         fetch_case_rows(s, CaseFilter(), "nope", today=TODAY, calendar=cal)
+
+
+@pytest.mark.parametrize("key", ["received_on", "applicant", "deadline"])
+def test_id_list_gives_the_same_pages_as_the_windowed_query(demo, cal, key):
+    flt = CaseFilter(status=OPEN_STATUS) if key == "deadline" else CaseFilter()
+    with demo() as s:
+        ids = fetch_case_ids(s, flt, key, True, today=TODAY, calendar=cal)
+        assert ids.typecode == "q" and len(ids) == count_cases(s, flt, today=TODAY, calendar=cal)
+        window = fetch_case_rows(s, flt, key, True, 40, 30, today=TODAY, calendar=cal)
+        by_id = fetch_rows_by_ids(s, ids[40:70], today=TODAY, calendar=cal)
+    assert window == by_id

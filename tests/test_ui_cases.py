@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from app.context import AppContext
 from app.services.calendar import WorkCalendar
-from app.services.case_list import CaseFilter, count_cases
+from app.services.case_list import CaseFilter, count_cases, fetch_case_rows
 from app.services.cases import CaseService
 from app.services.demo import generate_demo
 from app.services.validation import credit_code_check_char, id_check_char
@@ -505,8 +505,14 @@ def test_list_model_on_a_demo_database(qtbot, demo, cal):
     assert model.block_fetches == 0  # counting fetched no rows
     assert model.data(model.index(0, COL_CASE_NO))
     assert model.cached_blocks() == [0]
-    model.data(model.index(1500, COL_CASE_NO))
+    row_1500 = model.data(model.index(1500, COL_CASE_NO))
     assert model.cached_blocks() == [0, 1500 // BLOCK_SIZE]
+    assert model.id_fetches == 1  # deep rows come by id, from one id query
+    model.data(model.index(1900, COL_CASE_NO))
+    assert model.id_fetches == 1 and model.block_fetches == 3
+    with ctx.session_factory() as s:
+        windowed = fetch_case_rows(s, CaseFilter(), "received_on", True, 1500, 1, today=TODAY, calendar=cal)
+    assert windowed[0].case_no == row_1500
     # default order: newest receipt first; sort by received date ascending
     first = model.data(model.index(0, COL_RECEIVED))
     last = model.data(model.index(1999, COL_RECEIVED))
@@ -515,6 +521,20 @@ def test_list_model_on_a_demo_database(qtbot, demo, cal):
     days = [model.data(model.index(r, COL_RECEIVED)) for r in range(0, 2000, 97)]
     assert days == sorted(days)
     assert model.rowCount() == 2000
+
+
+def test_model_search_uses_one_id_query_and_sorts(qtbot, demo, cal):
+    ctx, _service = demo
+    model = CaseTableModel(ctx.session_factory, calendar=cal, today=lambda: TODAY)
+    model.set_filter(CaseFilter(search="天津"))
+    n = model.rowCount()
+    with ctx.session_factory() as s:
+        assert n == count_cases(s, CaseFilter(search="天津"), today=TODAY, calendar=cal) > 2 * BLOCK_SIZE
+    assert model.id_fetches == 1
+    model.sort(COL_RECEIVED, Qt.SortOrder.AscendingOrder)
+    assert model.rowCount() == n and model.id_fetches == 2
+    days = [model.data(model.index(r, COL_RECEIVED)) for r in range(0, n, max(1, n // 40))]
+    assert days == sorted(days)
 
 
 def test_model_survives_a_failing_query(qtbot, demo, cal, monkeypatch):

@@ -377,6 +377,8 @@ class CasesPage(QWidget):
             params["source"] = flt.source
         if flt.search:
             params["search"] = flt.search
+        if flt.overdue:
+            params["overdue"] = True
         if full:
             params["full_info"] = True
         return params
@@ -404,8 +406,8 @@ class CasesPage(QWidget):
         """Ask whether to export ID numbers whole, then where to save; ``None`` when cancelled."""
         flt = self.current_filter()
         notes = [f"按当前筛选条件导出 {self.model.rowCount():,} 件案件（一案一行）。"]
-        if flt.mediator_id or flt.overdue:
-            notes.append("注意：台账导出不按“调解员”和“仅看逾期”筛选，这两项条件不会用于导出。")
+        if flt.mediator_id:
+            notes.append("注意：台账导出不按“调解员”筛选，这一项条件不会用于导出。")
         box = QMessageBox(QMessageBox.Icon.Question, "导出台账", "\n".join(notes), QMessageBox.StandardButton.NoButton,
                           self)
         full_check = QCheckBox("导出完整的身份证号和电话号码（默认隐去中间数字）")
