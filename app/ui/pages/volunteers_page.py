@@ -327,7 +327,10 @@ class VolunteersPage(QWidget):
         if over:
             text += self.tr("，超过年龄上限{o}人").format(o=over)
         ui.roster_count_label.setText(text)
-        self.select_volunteer(selected)
+        if selected is None and self.volunteer_proxy.rowCount():
+            ui.volunteer_view.setCurrentIndex(self.volunteer_proxy.index(0, 0))  # show someone's contacts at once
+        else:
+            self.select_volunteer(selected)
         self.refresh_contacts()
 
     @staticmethod
