@@ -139,7 +139,7 @@ class CaseListRow:
     respondent: str
     dispute_type: str  # label
     status: str  # CaseStatus value
-    status_label: str  # finer: 履行中 / 部分履行 / 已回访 … for closed cases
+    status_label: str  # finer for agreed cases: 已结案·部分履行, 已履行·待回访 …
     mediator: str  # lead mediator (or the first one)
     deadline_kind: str | None  # acceptance / mediation / performance
     deadline_label: str  # 受理决定期限 / 调解期限 / 履行期限
@@ -576,13 +576,16 @@ def _stage(r: Any, visited: bool) -> str:
     if r.status != _S.CLOSED:
         return status_label
     if r.close_type == CloseType.AGREED:
+        # the close type has its own column; here what still matters: performance (and the visit)
         perf = r.perf_status or PerfStatus.PENDING.value
         try:
             text = PerfStatus(perf).label
         except ValueError:
             text = perf
-        return f"已结案·{text}" + ("，已回访" if visited else "")
-    return f"已结案·{_close_label(r.close_type)}" if r.close_type else status_label
+        if perf == PerfStatus.FULL:
+            return "已履行·已回访" if visited else "已履行·待回访"
+        return f"已结案·{text}"
+    return status_label
 
 
 # =============================================================================================
