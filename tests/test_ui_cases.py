@@ -708,13 +708,20 @@ def test_main_window_uses_the_case_pages(qtbot, env):
     from app.ui import modules
     from app.ui.main_window import MainWindow
 
-    win = MainWindow(ctx, SettingsStore(ctx.db_path.parent / "w.ini"))
+    win = MainWindow(AppContext(db_path=ctx.db_path), SettingsStore(ctx.db_path.parent / "w.ini"))
     qtbot.addWidget(win)
-    if not isinstance(win.page("cases"), CasesPage):  # until the shell calls install_modules itself
+    win.show()
+    # the window shows before the database is open: the start page says so instead of failing
+    assert win.page("home").ui.todo_label.text() == "正在打开数据库……"
+    if hasattr(win, "attach_database"):
+        win.attach_database(ctx)  # installs the module pages
+    else:
         modules.install_modules(win, ctx)
     assert isinstance(win.page("cases"), CasesPage)
     assert isinstance(win.page("home"), HomePage)
+    win.show_page("home")
+    assert win.page("home").ui.todo_label.text() == "今天没有待办事项。"
     win.show_page("cases")
-    win.show()
     qtbot.waitExposed(win)
     assert win.page("cases").model.rowCount() == 0
+    assert "还没有登记案件" in win.page("cases").ui.count_label.text()

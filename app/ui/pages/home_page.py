@@ -164,12 +164,7 @@ class HomePage(QWidget):
         self._service = service
         self.ui = Ui_HomePage()
         self.ui.setupUi(self)
-        self.ui.db_path_label.setText(str(ctx.db_path))
-        notes = list(ctx.notes)
-        if ctx.backup_path is not None and not any(str(ctx.backup_path) in note for note in notes):
-            notes.append(self.tr("升级数据库前已自动备份原文件：{path}").format(path=ctx.backup_path))
-        self.ui.notes_label.setText("\n".join(notes))
-        self.ui.notes_label.setVisible(bool(notes))
+        self.show_notes(ctx)
         self.case_dialog: Any = None
         self.loaded = False
 
@@ -208,6 +203,15 @@ class HomePage(QWidget):
         self.ui.page_layout.removeItem(self.ui.bottom_spacer)
         self.ui.todo_group.setTitle(self.tr("今日待办"))
 
+    def show_notes(self, ctx: AppContext) -> None:
+        """The database file and the messages from start-up (new database, upgrade and its backup)."""
+        self.ui.db_path_label.setText(str(ctx.db_path))
+        notes = list(ctx.notes)
+        if ctx.backup_path is not None and not any(str(ctx.backup_path) in note for note in notes):
+            notes.append(self.tr("升级数据库前已自动备份原文件：{path}").format(path=ctx.backup_path))
+        self.ui.notes_label.setText("\n".join(notes))
+        self.ui.notes_label.setVisible(bool(notes))
+
     @property
     def service(self) -> CaseService:
         if self._service is None:
@@ -220,6 +224,10 @@ class HomePage(QWidget):
 
     def refresh(self) -> None:
         """Read today's 待办 again."""
+        if self._service is None and getattr(self.ctx, "session_factory", None) is None:
+            # the window shows before the database is open (app.ui.app.run_gui_deferred)
+            self.ui.todo_label.setText(self.tr("正在打开数据库……"))
+            return
         self.loaded = True
         try:
             items = self.service.todo_items()
