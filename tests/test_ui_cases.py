@@ -493,6 +493,43 @@ def test_locked_case_refuses_and_unlock_needs_reason(qtbot, env):
     assert "archive" in dlg.visible_actions() and "unlock" not in dlg.visible_actions()
 
 
+def test_edit_registration_after_acceptance(qtbot, env):
+    ctx, service, _ids = env
+    dlg = register(qtbot, ctx, service)
+    case_no = dlg.ui.case_no_label.text()
+    do_accept(qtbot, dlg)
+    assert dlg.ui.save_button.isVisible()  # accepted cases can still be corrected
+    row = dlg.applicant_rows[0]
+    row.phone_edit.clear()
+    type_text(row.phone_edit, "13900001111")
+    claim = dlg.add_claim_row()
+    claim.type_combo.setCurrentIndex(claim.type_combo.findData("05"))
+    type_text(claim.description_edit, "支付经济补偿")
+    type_text(claim.amount_edit, "3000")
+    qtbot.mouseClick(dlg.ui.save_button, LEFT)
+    assert dlg.errors.current == []
+    assert dlg.ui.case_no_label.text() == case_no
+    assert dlg.ui.claims_total_label.text() == "合计 15,000.00元"
+    with ctx.session_factory() as s:
+        case = s.get(Case, dlg.case_id)
+        assert case.claim_amount_fen == 1_500_000
+        assert [p.phone for p in case.parties if p.role == "applicant"] == ["13900001111"]
+        assert len(case.parties) == 2  # the parties were updated in place, not duplicated
+
+
+def test_refused_action_shows_the_service_message(qtbot, env):
+    ctx, service, _ids = env
+    dlg = register(qtbot, ctx, service)
+    service.reject(dlg.case_id, date(2026, 3, 4), "超出受理范围")  # changed behind the open form
+    qtbot.mouseClick(dlg.action_buttons["accept"], LEFT)
+    sub = dlg.action_dialog
+    qtbot.mouseClick(sub.ok_button, LEFT)
+    assert sub.isVisible() and sub.last_message is not None
+    assert "不予受理" in sub.last_message.text() and "不能受理" in sub.last_message.text()
+    sub.reject()
+    assert service.get_case(dlg.case_id).status == "rejected"
+
+
 # --- the list ------------------------------------------------------------------------------------------
 
 
