@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, null, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, null, or_, select
 from sqlalchemy.orm import Session
 
 from app.services.calendar import WorkCalendar
@@ -65,6 +65,7 @@ __all__ = [
     "filter_options",
     "form_choices",
     "last_overdue_receipt",
+    "overdue_condition",
     "mediator_choices",
     "search_enterprises",
 ]
@@ -206,9 +207,17 @@ def _agreed_open_perf() -> ColumnElement[bool]:
     )
 
 
-def _overdue_condition(today: date, calendar: WorkCalendar) -> ColumnElement[bool]:
-    perf_overdue = exists().where(
-        Agreement.case_id == Case.id, Agreement.perf_deadline.is_not(None), Agreement.perf_deadline < today
+def overdue_condition(today: date, calendar: WorkCalendar) -> ColumnElement[bool]:
+    """「逾期」 as SQL on ``Case``: the deadline that matters now has passed (the red rows of the list).
+
+    Usable inside other statements (the ledger export): the agreement subquery correlates only ``Case``, so a
+    statement that also joins ``agreements`` keeps its own.
+    """
+    perf_overdue = (
+        select(Agreement.id)
+        .where(Agreement.case_id == Case.id, Agreement.perf_deadline.is_not(None), Agreement.perf_deadline < today)
+        .correlate(Case)
+        .exists()
     )
     return or_(
         and_(Case.status == _S.REGISTERED.value, Case.received_on <= last_overdue_receipt(today, calendar)),
@@ -219,6 +228,9 @@ def _overdue_condition(today: date, calendar: WorkCalendar) -> ColumnElement[boo
         ),
         and_(_agreed_open_perf(), perf_overdue),
     )
+
+
+_overdue_condition = overdue_condition  # the name the ledger export first used
 
 
 def _conditions(flt: CaseFilter, today: date, calendar: WorkCalendar) -> list[ColumnElement[bool]]:
@@ -241,7 +253,7 @@ def _conditions(flt: CaseFilter, today: date, calendar: WorkCalendar) -> list[Co
             Case.id.in_(select(CaseMediator.case_id).where(CaseMediator.mediator_id == flt.mediator_id))
         )
     if flt.overdue:
-        cond.append(_overdue_condition(today, calendar))
+        cond.append(overdue_condition(today, calendar))
     for term in flt.search_terms:
         cond.append(Case.search_text.like(f"%{_escape_like(term)}%", escape="\\"))
     return cond
