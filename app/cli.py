@@ -134,6 +134,24 @@ def build_parser() -> ChineseArgumentParser:
     stats.add_argument("--from", dest="date_from", type=_date)
     stats.add_argument("--to", dest="date_to", type=_date)
     stats.add_argument("--org", help="调解组织（编号或名称）")
+
+    chart = sub.add_parser("chart", help="绘制统计图（PNG / SVG）")
+    chart.add_argument(
+        "kind",
+        choices=("success-rate", "by-organization", "by-type", "volume", "on-time", "volunteer-services"),
+        metavar="图表类型",
+        help="success-rate（调解成功率趋势）、by-organization（各组织成功率）、by-type（按争议类型）、"
+        "volume（案件量与劳动者人数）、on-time（按期结案率）、volunteer-services（志愿服务）",
+    )
+    chart.add_argument("--db", type=Path, required=True, help="数据库文件")
+    chart.add_argument("--out", type=Path, required=True, help="输出图片（.png 或 .svg）")
+    chart.add_argument("--year", type=_year, help="年度（默认今年）")
+    chart.add_argument("--quarter", type=_quarter, help="季度 1–4")
+    chart.add_argument("--month", type=_month, help="月份 1–12")
+    chart.add_argument("--from", dest="date_from", type=_date, help="起始日期")
+    chart.add_argument("--to", dest="date_to", type=_date, help="截止日期")
+    chart.add_argument("--org", help="调解组织（编号或名称）")
+    chart.add_argument("--by", choices=("month", "quarter"), help="趋势图按月或按季度（默认：两年以内按月）")
     return parser
 
 
@@ -274,7 +292,27 @@ def cmd_stats(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"demo": cmd_demo, "export": cmd_export, "stats": cmd_stats}
+def cmd_chart(args: argparse.Namespace) -> int:
+    from app.charts import figures as charts
+    from app.services import stats as stats_service
+
+    out = args.out.expanduser().resolve()
+    if out.suffix.lower() not in (".png", ".svg"):
+        raise CliError(f"输出文件的扩展名应为 .png 或 .svg：{out.name}", EXIT_USAGE)
+    if not out.parent.is_dir():
+        raise CliError(f"输出文件夹不存在：{out.parent}")
+    opened = _open_existing(args.db)
+    try:
+        figures = stats_service.compute_from_args(opened.session_factory, args)
+    finally:
+        opened.engine.dispose()
+    fig = charts.draw(args.kind, figures, granularity=args.by or charts.default_granularity(figures))
+    charts.save_figure(fig, out)
+    print(f"已保存：{out}")
+    return 0
+
+
+COMMANDS = {"demo": cmd_demo, "export": cmd_export, "stats": cmd_stats, "chart": cmd_chart}
 
 
 def known_errors() -> tuple[type[BaseException], ...]:

@@ -33,6 +33,7 @@ from app.services.organizations import (
     ActionRefused,
     SuccessRate,
     standard_name_warning,
+    success_rate,
     year_figures,
 )
 from db.lookups import MEDIATOR_BACKGROUND, lookup_labels
@@ -251,7 +252,7 @@ def assess(session: Session, org_id: int, year: int, *, today: date | None = Non
     hand: dict[str, dict[str, Any]] = dict((saved.items or {}) if saved else {})
     roster = _roster_figures(session, org_id, on, year)
     figs = year_figures(session, org_id, [year])[year]
-    success = SuccessRate(org_id, year, figs.closed, figs.success)
+    success = success_rate(session, org_id, year)  # the statistics service's count (app/services/stats.py)
     backgrounds = lookup_labels(session, MEDIATOR_BACKGROUND)
 
     decided: dict[str, tuple[str, str]] = {}

@@ -315,8 +315,13 @@ def success_rates_by_year(
 
 
 def success_rates(session: Session, year: int, org_id: int | None = None) -> dict[int, SuccessRate]:
-    """``{org_id: SuccessRate}`` for ``year`` (organizations with no closed case are absent)."""
-    return {oid: r for (oid, _y), r in success_rates_by_year(session, [year], org_id).items()}
+    """``{org_id: SuccessRate}`` for ``year`` (organizations with no closed case are absent).
+
+    Counted by the statistics service, the one source of the app's figures (app/services/stats.py)."""
+    from app.services.stats import Period, success_by_organization
+
+    counts = success_by_organization(session, Period.year(year), org_id)
+    return {oid: SuccessRate(oid, year, closed, success) for oid, (closed, success) in counts.items() if closed}
 
 
 def success_rate(session: Session, org_id: int, year: int) -> SuccessRate:

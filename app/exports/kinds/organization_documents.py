@@ -161,17 +161,36 @@ def _org_facts(session, org_id: int, year: int, today: date) -> tuple[Any, dict[
 
 
 def _year_rows(session, org_id: int, year: int) -> tuple[list[dict[str, Any]], Any, dict[int, Any]]:
-    from app.services.formatting import format_percent, format_wan
-    from app.services.organizations import period_totals, recent_years, year_figures
+    """The 近三年 rows, counted by the statistics service (app/services/stats.py), the one source of figures."""
+    from app.services.formatting import format_wan
+    from app.services.organizations import ENTRUSTED_SOURCES, YearFigures, period_totals, recent_years
+    from app.services.stats import Period, Scope, compute_in, format_rate
 
-    figs = year_figures(session, org_id, recent_years(year))
+    figs = {}
+    for y in recent_years(year):
+        f = compute_in(session, Period.year(y), Scope.organization(org_id), volunteers=False)
+        figs[y] = YearFigures(
+            year=y,
+            received=f["received"],
+            accepted=f["accepted"],
+            closed=f["closed"],
+            success=f["success"],
+            workers=f["workers"],
+            claim_fen=f["amount_claimed"],
+            agreed_fen=f["amount_agreed"],
+            collective=f["collective_cases"],
+            entrusted=sum(r["cases"] for r in f["by_source"] if r["code"] in ENTRUSTED_SOURCES),
+            reviewed=f["reviewed_arbitration"] + f["reviewed_judicial"],
+            reviewed_arbitration=f["reviewed_arbitration"],
+            reviewed_judicial=f["reviewed_judicial"],
+        )
     rows = [
         {
             "year": f"{y}年",
             "accepted": f.accepted,
             "success": f.success,
             "closed": f.closed,
-            "rate": format_percent(f.rate),
+            "rate": format_rate(f.rate),
             "workers": f.workers,
             "amount": format_wan(f.claim_fen),
             "collective": f.collective,
@@ -557,7 +576,7 @@ def letter_context(session, org_id: int, year: int, params: Mapping[str, Any], t
 # --- kinds -------------------------------------------------------------------------------------------
 
 
-def _run_org_document(name: str, build) -> Any:
+def _run_org_document(name: str, build, post=None) -> Any:
     def run(request: ExportRequest) -> Path:
         params = request.params
         today = params.get("date_to") or date.today()
@@ -569,10 +588,33 @@ def _run_org_document(name: str, build) -> Any:
         request.check_cancel()
         request.report(2, 3, "生成文档…")
         out = _render(name, context, request.out)
+        if post is not None:
+            post(out, context)
         request.report(3, 3, "完成")
         return out
 
     return run
+
+
+def _work_report_chart(session, org_id: int, year: int) -> dict[str, Any]:
+    """The figures of the report's chart: the 近三年 success rate by quarter (statistics service)."""
+    from app.services.organizations import recent_years
+    from app.services.stats import Period, Scope, compute_in
+
+    years = recent_years(year)
+    return compute_in(session, Period.years(years[0], years[-1]), Scope.organization(org_id), volunteers=False)
+
+
+def _embed_work_report_chart(out: Path, context: Mapping[str, Any]) -> None:
+    """The success-rate chart (60 % / 65 % lines) at the end of section 三, before 「四、」."""
+    figs = context.get("chart_figures")
+    if not figs or not figs.get("closed"):
+        return
+    from app.charts.figures import embed_in_docx, success_rate_chart
+
+    fig = success_rate_chart(figs, "quarter")
+    span = figs["period"]["label"]
+    embed_in_docx(out, fig, before="四、", caption=f"图　{span}调解成功率（按季度）")
 
 
 def run_typical_case(request: ExportRequest) -> Path:
@@ -613,7 +655,11 @@ WORK_REPORT_KIND = register(
         description="附件2 工作报告：基本情况、制度建设、近三年办案数字由系统填写，其余内容取自“组织档案 → 工作报告”中保存的文字。",
         options=(_ORG, _YEAR),
         run=_run_org_document(
-            "work-report", lambda s, org_id, year, params, today: work_report_context(s, org_id, year, today)
+            "work-report",
+            lambda s, org_id, year, params, today: dict(
+                work_report_context(s, org_id, year, today), chart_figures=_work_report_chart(s, org_id, year)
+            ),
+            post=_embed_work_report_chart,
         ),
     )
 )

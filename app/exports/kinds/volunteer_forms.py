@@ -273,8 +273,26 @@ def run_quarterly_summary(request: ExportRequest) -> Path:
     if not Path(template).exists():
         raise ExportError("找不到模板文件 quarterly-summary.docx")
     out = render_template(template, context, request.out)
+    if not unit:  # the chart counts every volunteer, so it goes only into the summary of all of them
+        request.report(0, 1, "正在绘制统计图…")
+        _embed_quarter_chart(request, out, year, quarter)
     request.report(1, 1, "导出完成")
     return out
+
+
+def _embed_quarter_chart(request: ExportRequest, out: Path, year: int, quarter: int) -> None:
+    """附图: services per quarter of the year so far and the volunteers who missed their quarter, drawn from
+    the statistics service (app/services/stats.py), at the end of the document."""
+    from app.charts.figures import embed_in_docx, volunteer_services_chart
+    from app.services.formatting import QUARTER_NUMERALS, quarter_label, quarter_range
+    from app.services.stats import Period, compute_in
+
+    label = quarter_label(year, 1) if quarter == 1 else f"{year}年第一至第{QUARTER_NUMERALS[quarter - 1]}季度"
+    period = Period(date(year, 1, 1), quarter_range(year, quarter)[1], "custom", label)
+    with request.session_factory() as session:
+        figs = compute_in(session, period)
+    fig = volunteer_services_chart(figs)
+    embed_in_docx(out, fig, caption=f"附图　{label}志愿服务情况")
 
 
 VOLUNTEER_FORM = register(
