@@ -78,6 +78,12 @@ class HeaderInfo:
     score: int = 0
     title_lines: list[str] = field(default_factory=list)  # non-empty texts above the header
 
+    @property
+    def rows_text(self) -> str:
+        if self.first_row == self.last_row:
+            return f"第{self.first_row}行"
+        return f"第{self.first_row}–{self.last_row}行"
+
     def column(self, index: int) -> ColumnHeader | None:
         for c in self.columns:
             if c.index == index:
