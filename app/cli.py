@@ -125,6 +125,21 @@ def build_parser() -> ChineseArgumentParser:
         "--param", action="append", default=[], metavar="键=值", help="其他导出参数，可重复，如 --param region=和平区"
     )
 
+    imp = sub.add_parser("import", help="导入 Excel 台账、名册或下级报送的文件")
+    imp.add_argument("kind", choices=["cases", "enterprises", "volunteers", "services", "mediators"],
+                     metavar="类型", help="cases（调解案件）、enterprises（企业名录）、volunteers（志愿者及联系企业）、"
+                     "services（志愿服务记录）、mediators（调解员名册）")
+    imp.add_argument("file", type=Path, metavar="文件", help="要导入的 .xlsx、.xls 或 .csv 文件")
+    imp.add_argument("--db", type=Path, required=True, help="数据库文件")
+    imp.add_argument("--org", help="文件未注明时，数据所属的调解组织（编号或名称）")
+    imp.add_argument("--sheet", help="工作表名称（默认第一个）")
+    imp.add_argument("--dry-run", action="store_true", help="只检查，不写入数据库")
+    imp.add_argument("--report", type=Path, metavar="OUT.xlsx", help="把逐行结果和问题清单保存为 Excel")
+    imp.add_argument("--valid-only", action="store_true", help="有错误的行跳过，其余照常导入（默认有错误时全部不导入）")
+    imp.add_argument("--duplicates", choices=["update", "skip"], default="update",
+                     help="库中已有的记录：update 按文件更新（默认），skip 跳过")
+    imp.add_argument("--header-rows", metavar="4-5", help="手动指定表头所在的行（如 3 或 4-5）")
+
     stats = sub.add_parser("stats", help="输出统计数字")
     stats.add_argument("--db", type=Path, required=True, help="数据库文件")
     stats.add_argument("--json", action="store_true", help="以 JSON 输出")
@@ -274,6 +289,35 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from app.services.importing.command import import_command
+
+    header_rows = None
+    if args.header_rows:
+        m = re.fullmatch(r"\s*(\d+)\s*(?:[-–~]\s*(\d+))?\s*", args.header_rows)
+        if not m:
+            raise CliError(f"--header-rows 应写成 4 或 4-5，而不是 {args.header_rows!r}", EXIT_USAGE)
+        header_rows = (int(m.group(1)), int(m.group(2) or m.group(1)))
+    if args.report is not None and args.report.suffix.lower() != ".xlsx":
+        raise CliError(f"报告文件的扩展名应为 .xlsx：{args.report.name}", EXIT_USAGE)
+    opened = _open_existing(args.db)
+    try:
+        if args.org:
+            from app.services.organizations import find_organization
+
+            with opened.session_factory() as s:
+                try:
+                    find_organization(s, args.org)
+                except ValueError as exc:
+                    raise CliError(str(exc), EXIT_USAGE) from None
+        return import_command(
+            opened.session_factory, args.kind, args.file, org=args.org, sheet=args.sheet, dry_run=args.dry_run,
+            report=args.report, valid_only=args.valid_only, duplicates=args.duplicates, header_rows=header_rows,
+        )
+    finally:
+        opened.engine.dispose()
+
+
 def cmd_stats(args: argparse.Namespace) -> int:
     try:
         from app.services import stats as stats_service
@@ -312,7 +356,7 @@ def cmd_chart(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"demo": cmd_demo, "export": cmd_export, "stats": cmd_stats, "chart": cmd_chart}
+COMMANDS = {"demo": cmd_demo, "export": cmd_export, "import": cmd_import, "stats": cmd_stats, "chart": cmd_chart}
 
 
 def known_errors() -> tuple[type[BaseException], ...]:
