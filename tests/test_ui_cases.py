@@ -430,6 +430,34 @@ def test_oral_application_needs_its_record(qtbot, env):
     assert dlg.case_id is not None
 
 
+def test_rows_can_be_added_and_removed(qtbot, env):
+    ctx, service, _ids = env
+    dlg = open_new(qtbot, ctx, service)
+    second = dlg.add_applicant_row()
+    type_text(second.id_edit, ID_LI)
+    assert (second.gender_label.text(), second.birth_label.text()) == ("女", "1985-05-12")
+    qtbot.mouseClick(second.remove_button, LEFT)
+    claim = dlg.add_claim_row()
+    qtbot.mouseClick(claim.remove_button, LEFT)
+    qtbot.wait(10)  # the removed rows are deleted later
+    assert len(dlg.applicant_rows) == 1 and len(dlg.claim_rows) == 1
+    fill_registration(qtbot, dlg)
+    qtbot.mouseClick(dlg.ui.save_button, LEFT)
+    assert dlg.case_id is not None
+
+
+def test_missing_respondent_is_shown_at_the_respondent(qtbot, env):
+    ctx, service, _ids = env
+    dlg = open_new(qtbot, ctx, service)
+    row = dlg.applicant_rows[0]
+    type_text(row.name_edit, "张三")
+    qtbot.mouseClick(dlg.ui.save_button, LEFT)
+    (widget, message), = dlg.errors.current
+    assert widget is dlg.ui.respondent_name_edit and "被申请人" in message
+    assert dlg.ui.tabs.currentWidget() is dlg.ui.parties_tab
+    assert case_count(ctx) == 0
+
+
 def test_respondent_from_the_directory_and_collective_flag(qtbot, env):
     ctx, service, _ids = env
     first = register(qtbot, ctx, service)  # puts 天津某某制造有限公司 into the directory

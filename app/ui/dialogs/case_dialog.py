@@ -472,9 +472,9 @@ class CaseDialog(QDialog):
         if kind != "parties":
             return None
         if index is None:
-            if key == "is_representative" or key == "role":
+            if key == "is_representative":
                 return self.ui.add_applicant_button, self.ui.applicants_error_label
-            return None
+            return None  # 「至少填写一位申请人/被申请人」: found by the field name
         if not 0 <= index < len(self._party_targets):
             return None
         target, row = self._party_targets[index]
@@ -505,7 +505,8 @@ class CaseDialog(QDialog):
     def _remove_applicant(self, row: ApplicantRow) -> None:
         if row in self.applicant_rows:
             self.applicant_rows.remove(row)
-            row.setParent(None)
+            self.ui.applicants_rows.removeWidget(row)
+            row.hide()
             row.deleteLater()
 
     def add_claim_row(self, claim: Any = None) -> ClaimRow:
@@ -522,7 +523,8 @@ class CaseDialog(QDialog):
     def _remove_claim(self, row: ClaimRow) -> None:
         if row in self.claim_rows:
             self.claim_rows.remove(row)
-            row.setParent(None)
+            self.ui.claims_rows.removeWidget(row)
+            row.hide()
             row.deleteLater()
             self._update_claims_total()
 
@@ -766,7 +768,7 @@ class CaseDialog(QDialog):
         ui = self.ui
         for button in self.action_buttons.values():
             ui.actions_layout.removeWidget(button)
-            button.setParent(None)
+            button.hide()
             button.deleteLater()
         self.action_buttons = {}
         actions = [a for a in (self.view.actions if self.view else []) if a.name != "edit"]
