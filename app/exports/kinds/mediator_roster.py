@@ -16,6 +16,13 @@ from app.services.formatting import format_date_cn
 TEMPLATE = "mediator-roster"
 
 
+def _flag(value) -> bool:
+    """A bool option: True from the GUI's check box, or ``--param x=1`` / 是 / true from the command line."""
+    if isinstance(value, bool):
+        return value
+    return str(value or "").strip().lower() in {"1", "true", "yes", "y", "是", "on"}
+
+
 def run(request: ExportRequest) -> Path:
     from app.exports.xlsx_engine import load_table_config, write_table_xlsx
     from app.services.mediators import list_mediators
@@ -24,7 +31,7 @@ def run(request: ExportRequest) -> Path:
 
     params = request.params
     on = params.get("date_to") or date.today()
-    full = bool(params.get("full_info"))
+    full = _flag(params.get("full_info"))
     request.report(0, 0, "读取调解员名册…")
     with request.session_factory() as session:
         org = None
@@ -34,7 +41,7 @@ def run(request: ExportRequest) -> Path:
             except ValueError as exc:
                 raise ExportError(str(exc)) from None
         roster = list_mediators(
-            session, org.id if org else None, include_left=bool(params.get("include_left")), on=on
+            session, org.id if org else None, include_left=_flag(params.get("include_left")), on=on
         )
         scope = org.name if org else (params.get("region") or "") + "劳动人事争议调解组织"
     rows = (

@@ -32,6 +32,13 @@ def _header_values(params: dict[str, Any], on: date, **extra: Any) -> dict[str, 
     }
 
 
+def _flag(value) -> bool:
+    """A bool option: True from the GUI's check box, or ``--param x=1`` / 是 / true from the command line."""
+    if isinstance(value, bool):
+        return value
+    return str(value or "").strip().lower() in {"1", "true", "yes", "y", "是", "on"}
+
+
 def run(request: ExportRequest) -> Path:
     """调解组织名册 (the short list)."""
     from app.exports.xlsx_engine import load_table_config, write_table_xlsx
@@ -94,7 +101,7 @@ def run_ledger(request: ExportRequest) -> Path:
             year=year,
             on=on,
             region=params.get("region_code") or None,
-            active_only=bool(params.get("active_only")),
+            active_only=_flag(params.get("active_only")),
         )
         if kind_filter:
             orgs = [o for o in orgs if kind_filter in (o.kind_code, o.kind_label)]
