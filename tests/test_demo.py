@@ -67,6 +67,11 @@ def rows(session, sql: str, **params):
     return session.execute(text(sql), params).all()
 
 
+from app.services.calendar import WorkCalendar  # noqa: E402
+
+CAL = WorkCalendar.load()
+
+
 # --- tests -----------------------------------------------------------------------------------
 
 
@@ -138,7 +143,7 @@ def test_dates_are_ordered_and_within_range(session):
         if c.status == "rejected":
             assert c.rejected_on and c.reject_reason and not c.accepted_on and c.mediation_due_on is None
         else:
-            assert c.mediation_due_on == (c.extended_to or c.received_on + timedelta(days=15))
+            assert c.mediation_due_on == (c.extended_to or CAL.calendar_deadline(c.received_on, 15).due)
         if c.status == "registered":
             assert c.accepted_on is None and c.rejected_on is None
         if c.status == "archived":

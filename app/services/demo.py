@@ -1040,10 +1040,19 @@ class _Generator:
             p.archive_no = f"{p.archived_on.year}-{orgs[p.org].spec['prefix']}调-{aseqs[key]:04d}"
         return plans
 
+    def _due15(self, received: date) -> date:
+        """The 15-day mediation deadline as the case service computes it (holidays move the last day)."""
+        cal = getattr(self, "_calendar", None)
+        if cal is None:
+            from app.services.calendar import WorkCalendar
+
+            cal = self._calendar = WorkCalendar.load()
+        return cal.calendar_deadline(received, 15).due
+
     def _timeline(self, rng: random.Random, p: _Plan) -> None:
         today, r = self.today, p.received
         kind = p.forced
-        p.due = r + timedelta(days=15)
+        p.due = self._due15(r)
         if kind == "registered":
             p.status = CaseStatus.REGISTERED
             return
@@ -1103,7 +1112,7 @@ class _Generator:
             p.sessions = [d for d in sessions if d <= today]
             if p.ext_agreed and p.ext_agreed > today:
                 p.ext_agreed = p.extended_to = None
-                p.due = r + timedelta(days=15)
+                p.due = self._due15(r)
             p.status = CaseStatus.MEDIATING if p.sessions or today >= p.accepted + timedelta(days=3) \
                 else CaseStatus.ACCEPTED
             return
