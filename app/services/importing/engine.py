@@ -372,8 +372,8 @@ def load_sheet(
             "请在“报送情况”中登记，不需要导入数据。"
         )
     matcher = Matcher(tgt.info.fields)
-    header = detect_header(raw, matcher, rows=header_rows)
     saved = load_saved_mapping(session_factory, target)
+    header = detect_header(raw, matcher, rows=header_rows, saved=saved)
     matches = matcher.match(header.columns, saved)
     mapping = {i: m.field for i, m in matches.items() if m.field}
     return SheetPlan(path, target, fmt, sheets, raw.name, raw, header, matches, mapping, manifest, encoding)
@@ -638,7 +638,9 @@ def commit(
         result.skipped_existing = sum(1 for r in ok_rows if r.action == "skip")
         result.repeated = sum(1 for r in ok_rows if r.action == "dup")
         result.created = dict(ctx.created)
-        result.problems = ctx.notes + [p for r in preview.rows for p in r.problems]
+        notes = list(preview.notes) + [n for n in ctx.notes if all(n.message != m.message for m in preview.notes)]
+        preview.notes[:] = notes
+        result.problems = notes + [p for r in preview.rows for p in r.problems]
         if options.save_mapping and not options.dry_run:
             save_mapping(session, plan)
         if options.record_submission and not options.dry_run and plan.manifest is not None:

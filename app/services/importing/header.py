@@ -149,7 +149,16 @@ class Matcher:
                 if syn in label and syn != label:
                     out.append(Match(key, 1, f"列名“{col.text}”含有“{syn}”"))
                     break
+        for label in dict.fromkeys([joined, parts[-1]]):
+            if len(label) >= 3:  # an abbreviated name: 是否集体 for 是否集体争议
+                keys = {key for syn, key in self.contains if syn.startswith(label) and syn != label}
+                if len(keys) == 1:
+                    key = keys.pop()
+                    out.append(Match(key, 1, f"列名“{col.text}”是“{self._name_of(key)}”的简称"))
         return out
+
+    def _name_of(self, key: str) -> str:
+        return next((f.label for f in self.fields if f.key == key), key)
 
     def match(
         self, columns: Sequence[ColumnHeader], saved: Mapping[str, str] | None = None
@@ -183,9 +192,9 @@ class Matcher:
             taken.add(m.field)
         return result
 
-    def score(self, columns: Sequence[ColumnHeader]) -> tuple[int, int]:
+    def score(self, columns: Sequence[ColumnHeader], saved: Mapping[str, str] | None = None) -> tuple[int, int]:
         """(fields matched, sum of qualities) — how header-like a band of rows is."""
-        matches = self.match(columns)
+        matches = {i: m for i, m in self.match(columns, saved).items() if m.field}
         return len(matches), sum(m.quality for m in matches.values())
 
 
@@ -270,6 +279,7 @@ def detect_header(
     *,
     rows: tuple[int, int] | None = None,
     scan: int = SCAN_ROWS,
+    saved: Mapping[str, str] | None = None,
 ) -> HeaderInfo:
     """The header band of ``raw``; ``rows`` (1-based first, last) forces it. ImportFileError if none is found."""
     if not raw.rows or not any(raw.rows):
@@ -306,7 +316,7 @@ def detect_header(
                 if sum(1 for v in below if _is_dataish(v)) > max(1, len([v for v in below if v is not None]) // 3):
                     break
             cols = band(top, height)
-            n, q = matcher.score(cols)
+            n, q = matcher.score(cols, saved)
             key = (n, q, -height, -top)
             if best is None or key > best[0]:
                 best = (key, top, height, cols)

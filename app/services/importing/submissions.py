@@ -10,8 +10,9 @@ District side:
 - importing a stamped file records a :class:`~db.models.Submission` (who, which period, when, which file,
   checksum, counts); a nil report is registered with :func:`register_nil_report`;
 - :func:`submissions_board` gives each township × period: received (when, which file) / nil / missing;
-- :func:`township_figures` computes the statistics table by township (with the district total), and
-  :func:`combined_outputs` writes the combined 附件2 roster, case ledger and statistics table.
+- :func:`township_figures` computes the figures by township (with the district total) for the board, and
+  :func:`combined_outputs` writes the combined 附件2 roster, case ledger and statistics table by organization
+  through the existing export kinds.
 """
 
 from __future__ import annotations
@@ -179,9 +180,10 @@ def record_submission(session: Session, ctx, result) -> int | None:
         org = session.get(Organization, ref.id)
     if org is None:
         org = _match_org(session, info)
+    notes = [p for p in result.problems if p.row == 0]
     checksum_ok = None
     if info.checksum:
-        checksum_ok = not any("校验值不一致" in p.message for p in ctx.notes)
+        checksum_ok = not any("校验值不一致" in p.message for p in notes)
     sub = Submission(
         organization_id=org.id if org else None,
         organization_uuid=info.sender_uuid or (org.uuid if org else None),
@@ -201,7 +203,7 @@ def record_submission(session: Session, ctx, result) -> int | None:
         updated=result.updated,
         unchanged=result.unchanged,
         rejected=result.rejected,
-        note="；".join(p.message for p in ctx.notes if p.level != "info")[:2000] or None,
+        note="；".join(p.message for p in notes)[:2000] or None,
     )
     session.add(sub)
     session.flush()
@@ -445,52 +447,9 @@ def township_figures(session: Session, period: str, organization_ids: Iterable[i
     return rows, total
 
 
-def write_township_figures(session_factory: sessionmaker[Session], period: str, out: Path | str, *, region: str = "") -> Path:
-    """The statistics table by township (XLSX, with a 合计 row), laid out like the other ledgers."""
-    from app.exports.xlsx_engine import TableConfig, write_table_xlsx
-
-    config = TableConfig.from_dict({
-        "kind": "township-figures",
-        "version": "1",
-        "proposed": True,
-        "attachment": None,
-        "title": "{region}劳动人事争议调解情况统计表（{period}）",
-        "subtitle": "填报单位（盖章）：{org}    填报日期：{date}",
-        "sheet": "分乡镇统计",
-        "columns": [
-            {"key": "seq", "label": "序号", "width": 5, "type": "int"},
-            {"key": "name", "label": "调解组织", "width": 32, "type": "text"},
-            {"key": "region_code", "label": "区划代码", "width": 11, "type": "code"},
-            {"key": "received", "label": "收案数", "width": 8, "type": "int"},
-            {"key": "accepted", "label": "受理数", "width": 8, "type": "int"},
-            {"key": "closed", "label": "调解结案数", "width": 9, "type": "int"},
-            {"key": "success", "label": "调解成功数", "width": 9, "type": "int"},
-            {"key": "rate", "label": "调解成功率", "width": 9, "type": "percent"},
-            {"key": "collective", "label": "集体争议数", "width": 9, "type": "int"},
-            {"key": "workers", "label": "涉及劳动者人数", "width": 10, "type": "int"},
-            {"key": "claim_fen", "label": "请求金额（元）", "width": 14, "type": "money"},
-            {"key": "agreed_fen", "label": "协议金额（元）", "width": 14, "type": "money"},
-        ],
-    })
-    from app.services.formatting import format_date_cn
-
-    with session_factory() as s:
-        rows, total = township_figures(s, period)
-    data = [
-        {**{k: getattr(f, k) for k in ("name", "region_code", "received", "accepted", "closed", "success", "collective",
-                                        "workers", "claim_fen", "agreed_fen")}, "rate": f.rate}
-        for f in [*rows, total]
-    ]
-    data[-1]["seq"] = ""
-    return write_table_xlsx(
-        out, config, data,
-        header_values={"region": region, "period": period_label(period), "org": "", "date": format_date_cn(date.today())},
-        total=len(data), manifest={"kind": "township-figures", "period": period},
-    )
-
-
 def combined_outputs(session_factory: sessionmaker[Session], period: str, folder: Path | str, *, region: str = "") -> dict[str, Path]:
-    """The district's combined files for ``period``: 附件2 roster, case ledger, statistics by township."""
+    """The district's combined files for ``period``: 附件2 roster, case ledger, and the statistics table with a
+    column per organization (the ``statistics-table`` export with ``by_org``)."""
     from app.exports.registry import ExportRequest, load_builtin_kinds, run_export
 
     folder = Path(folder)
@@ -503,8 +462,13 @@ def combined_outputs(session_factory: sessionmaker[Session], period: str, folder
         session_factory, folder / f"{region}联系企业名册（汇总）{label}.xlsx", {"as_of": hi, "region": region}))
     out["case-ledger"] = run_export("case-ledger", ExportRequest(
         session_factory, folder / f"{region}调解案件登记台账（汇总）{label}.xlsx", {"date_from": lo, "date_to": hi}))
-    out["township-figures"] = write_township_figures(session_factory, period, folder / f"{region}分乡镇统计表{label}.xlsx",
-                                                     region=region)
+    stats_params: dict[str, Any] = {"by_org": True, "split": "none", "year": lo.year}
+    if len(period) == 6:
+        stats_params["quarter"] = int(period[5])
+    elif len(period) == 7:
+        stats_params["month"] = int(period[5:])
+    out["statistics-table"] = run_export("statistics-table", ExportRequest(
+        session_factory, folder / f"{region}劳动人事争议调解情况统计表（分组织）{label}.xlsx", stats_params))
     return out
 
 
@@ -524,5 +488,4 @@ __all__ = [
     "register_nil_report",
     "submissions_board",
     "township_figures",
-    "write_township_figures",
 ]

@@ -107,6 +107,8 @@ _PAID_RE = re.compile(r"已付\s*([0-9,，.]+)\s*元")
 _REMARK_KEYS = (("延期原因：", "extension_reason"), ("仲裁案号：", "arbitration_case_no"), ("回访：", "visit_satisfaction"),
                 ("归档日期：", "archived_on"))
 SUCCESS = (CloseType.AGREED.value, CloseType.SETTLED_WITHDRAWN.value)
+#: notes of a mediator created from a name in the ledger; the roster's import later completes the entry
+AUTO_MEDIATOR_NOTE = "导入案件台账时按调解员姓名建立，请补充名册信息"
 
 
 def _split_remark(text: str | None) -> dict[str, Any]:
@@ -850,7 +852,7 @@ class CaseTarget(Target):
         for name, lead in names:
             m = people.get(name)
             if m is None:
-                m = Mediator(organization_id=org_id, name=name, full_time=False, notes="导入案件台账时按调解员姓名建立，请补充名册信息")
+                m = Mediator(organization_id=org_id, name=name, full_time=False, notes=AUTO_MEDIATOR_NOTE)
                 s.add(m)
                 s.flush()
                 people[name] = m

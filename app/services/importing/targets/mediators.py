@@ -14,6 +14,7 @@ from app.services.importing.engine import Change
 from app.services.importing.parsing import Masked
 from app.services.importing.schema import FieldSpec, TargetInfo
 from app.services.importing.targets import Target, changes_for, choose, chunks, masked_mismatch
+from app.services.importing.targets.cases import AUTO_MEDIATOR_NOTE
 from app.services.validation import ValidationError, check_date_order
 from db.lookups import MEDIATOR_BACKGROUND, lookup_labels
 from db.models import Mediator
@@ -162,17 +163,28 @@ class MediatorTarget(Target):
                 continue
             r.existing_id, r.match = m.id, how
             current = {a: getattr(m, a) for a in ATTRS}
+            if how != "uuid" and r.values.get("uuid") and m.notes == AUTO_MEDIATOR_NOTE:
+                # created from a name in a case ledger: the roster's entry (and its uuid) replaces it
+                r.scratch["adopt_uuid"] = r.values["uuid"]
+                current["notes"] = None
+                if "notes" not in m_values:
+                    m_values = {**m_values, "notes": None}
+                    r.scratch["m"] = m_values
             if masked_mismatch(m.id_number, idn):
                 ctx.problem(r, "id_number", "脱敏的身份证号与库中的号码不一致，未更新", "warning")
             if masked_mismatch(m.phone, m_values.get("phone")):
                 ctx.problem(r, "phone", "脱敏的电话与库中的号码不一致，未更新", "warning")
-            diffs = changes_for(current, m_values, {k: ATTR_LABELS[k] for k in m_values if k in ATTR_LABELS},
+            diffs = changes_for(current, {k: v for k, v in m_values.items() if v is not None},
+                                {k: ATTR_LABELS[k] for k in m_values if k in ATTR_LABELS},
                                 {"full_time": lambda x: "" if x is None else ("专职" if x else "兼职")})
             if ref.id is not None and m.organization_id != ref.id and how == "uuid":
                 ctx.problem(r, "organization", "该调解员在本库中属于另一个调解组织，组织不变", "warning")
             r.changes = [Change(label, old, new) for _k, label, old, new in diffs]
             r.scratch["apply"] = {k: m_values[k] for k, *_ in diffs}
-            r.action = "update" if diffs else "unchanged"
+            if "adopt_uuid" in r.scratch:
+                r.scratch["apply"]["notes"] = m_values.get("notes")
+                r.changes.append(Change("记录标识", m.uuid, r.scratch["adopt_uuid"]))
+            r.action = "update" if r.changes else "unchanged"
 
     def write(self, ctx, rows, tick) -> None:
         s = ctx.session
@@ -188,6 +200,8 @@ class MediatorTarget(Target):
                 m = s.get(Mediator, r.existing_id)
                 for k, v in r.scratch["apply"].items():
                     setattr(m, k, v)
+                if r.scratch.get("adopt_uuid"):
+                    m.uuid = r.scratch["adopt_uuid"]
             tick(n, len(rows))
         s.flush()
 
