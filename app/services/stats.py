@@ -121,8 +121,8 @@ DEFINITIONS: dict[str, Definition] = {
     "collective_rate": Definition("集体争议率", "%", "集体争议率 = 集体争议案件数 ÷ 当期受理案件数 × 100%；没有受理案件时为“无”。"),
     "workers": Definition("涉及劳动者人数", "人", "当期受理案件涉及的劳动者人数之和（按受理日期）。"),
     "collective_workers": Definition("集体争议涉及劳动者人数", "人", "当期受理的集体争议案件涉及的劳动者人数之和（按受理日期）。"),
-    "amount_claimed": Definition("涉案金额", "元", "当期受理案件请求金额之和（按受理日期）；JSON中以“分”为单位的整数。"),
-    "amount_agreed": Definition("协议金额", "元", "统计期内达成调解协议结案的协议金额之和（按结案日期）；JSON中以“分”为单位的整数。"),
+    "amount_claimed": Definition("涉案金额", "元", "当期受理案件请求金额之和（按受理日期）。"),
+    "amount_agreed": Definition("协议金额", "元", "统计期内达成调解协议结案的协议金额之和（按结案日期）。"),
     "reviewed_arbitration": Definition(
         "申请仲裁审查确认数", "件", "统计期内调解协议申请仲裁审查确认的件数（按申请日期，未记申请日期的按结案日期）。"
     ),

@@ -54,3 +54,12 @@ def _volunteers_page(ctx: Any, window: Any) -> Any:
 
 
 MODULE_PAGES.append(("volunteers", "志愿服务", _volunteers_page))
+
+
+def _stats_page(ctx: Any, window: Any) -> Any:
+    from app.ui.pages.stats_page import StatsPage  # matplotlib loads only when the page is first shown
+
+    return StatsPage(ctx, window)
+
+
+MODULE_PAGES.append(("stats", "统计图表", _stats_page))
