@@ -136,7 +136,7 @@ def test_board_received_nil_missing(towns, district, tmp_path):
     with db.session_factory() as s:
         board = submissions_board(s, "case-ledger", ["2026Q1", "2026Q2"])
     rows = {row.name: row for row in board.rows}
-    for short, (_tdb, _oid, _uuid, name, path) in towns.items():
+    for _short, (_tdb, _oid, _uuid, name, path) in towns.items():
         cell = rows[name].cells["2026Q2"]
         assert cell.state == STATE_RECEIVED and cell.file_name == path.name
     assert rows[towns["杨柳青镇"][3]].cells["2026Q1"].state == STATE_NIL

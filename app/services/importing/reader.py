@@ -319,6 +319,19 @@ class XlsxSource(SourceFile):
         from openpyxl import load_workbook
 
         self.path = path
+        try:
+            with zipfile.ZipFile(path) as zf:
+                names = set(zf.namelist())
+        except zipfile.BadZipFile:
+            raise ImportFileError(f"“{path.name}”已损坏（压缩包结构不完整），无法读取。请用 Excel 或 WPS 打开检查后另存再试。") from None
+        if "xl/workbook.xml" not in names and not any(n.endswith("workbook.xml") for n in names):
+            if "word/document.xml" in names:
+                raise ImportFileError(f"“{path.name}”是 Word 文档，不是 Excel 工作簿。")
+            if "content.xml" in names:
+                raise ImportFileError(
+                    f"“{path.name}”是 OpenDocument 表格（.ods）或 WPS 的其他格式，请另存为 Excel 工作簿（.xlsx）后再导入。"
+                )
+            raise ImportFileError(f"“{path.name}”不是 Excel 工作簿（可能是其他压缩文件）。")
         self._fh = path.open("rb")
         try:
             # a file object, so that openpyxl does not judge the file by its extension

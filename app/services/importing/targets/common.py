@@ -36,10 +36,14 @@ INDUSTRY_FUZZY = (("制造", "C"), ("工厂", "C"), ("建筑", "E"), ("施工", 
 def enterprise_fields(prefix: str = "ent_", *, name_required: bool = True, contact_names: bool = True) -> tuple[FieldSpec, ...]:
     """The directory's columns; ``prefix`` keeps them apart from a volunteer's own (name, phone …)."""
     p = prefix
+    # in a sheet of enterprises alone, 电话 and 职务 are the contact's; beside a volunteer they are the volunteer's
+    own = ("联系电话", "电话", "联系方式", "手机", "手机号码") if not p else ()
+    own_post = ("职务",) if not p else ()
     contact = (
         FieldSpec(f"{p}contact", "企业联系人", ("企业联系人姓名", "联系人", "联系人姓名", "企业联系人/姓名"), max_len=50),
-        FieldSpec(f"{p}contact_post", "企业联系人职务", ("联系人职务", "企业联系人/职务"), max_len=50),
-        FieldSpec(f"{p}contact_phone", "企业联系人电话", ("联系人电话", "企业联系电话", "企业电话", "企业联系人/电话"), kind="phone"),
+        FieldSpec(f"{p}contact_post", "企业联系人职务", ("联系人职务", "企业联系人/职务", *own_post), max_len=50),
+        FieldSpec(f"{p}contact_phone", "企业联系人电话", ("联系人电话", "企业联系电话", "企业电话", "企业联系人/电话", *own),
+                  kind="phone"),
     )
     return (
         FieldSpec(f"{p}name", "联系企业名称" if p else "单位名称",
