@@ -1519,6 +1519,23 @@ def recusal_message(hits: Sequence[RecusalHit]) -> str:
     return "\n".join(lines)
 
 
+def recusal_notice(
+    session: Session,
+    *,
+    case_id: int | None = None,
+    enterprise_id: int | None = None,
+    name: str | None = None,
+    credit_code: str | None = None,
+    today: date | None = None,
+) -> str:
+    """The case form's 回避提示 in one call: for a saved case (``case_id``), else for one employer as typed."""
+    if case_id is not None:
+        hits = recusal_check_for_case(session, case_id, today=today)
+    else:
+        hits = recusal_check(session, enterprise_id, name, credit_code, today=today)
+    return recusal_message(hits)
+
+
 # =============================================================================================
 # Report texts (附件3 narrative sections)
 
@@ -2045,7 +2062,7 @@ __all__ = [
     "VolunteerData", "VolunteerRow", "VolunteerService", "active_pairs_query", "duty_board", "find_enterprise",
     "find_volunteer", "get_service_record", "get_summary_texts", "get_volunteer", "list_contacts",
     "list_service_records", "list_surveys", "list_units", "list_volunteers", "overview_paragraph",
-    "quarter_figures", "recusal_check", "recusal_check_for_case", "recusal_message", "enterprise_choices", "enterprise_names",
+    "quarter_figures", "recusal_check", "recusal_check_for_case", "recusal_message", "recusal_notice", "enterprise_choices", "enterprise_names",
     "service_prefill", "shared_enterprises", "stale_enterprises", "survey_averages_by_quarter",
     "survey_averages_by_volunteer",
 ]

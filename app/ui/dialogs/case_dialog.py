@@ -11,6 +11,9 @@ buttons are added in code.  Everything goes through :class:`~app.services.cases.
   small dialog from :mod:`app.ui.dialogs.case_actions`.
 - Archived (locked) cases, and cases past the registration stage, show the registration read-only.
 - 打印/导出文书 runs the per-case document kinds through the export registry in the background.
+- 回避提示 (:func:`~app.services.volunteers.recusal_notice`): an employer that a young-arbitrator volunteer
+  contacts or served shows an amber notice, for the saved case in the header and for the employer as
+  picked or typed on the parties tab; it never blocks.
 """
 
 from __future__ import annotations
@@ -61,6 +64,7 @@ from app.services.validation import (
     normalize_text,
     parse_amount,
 )
+from app.services.volunteers import recusal_notice
 from app.ui.dialogs.case_actions import (
     ACTION_DIALOGS,
     ERROR_COLOUR,
@@ -338,6 +342,7 @@ class CaseDialog(QDialog):
         self.ui.tabs.setCurrentIndex(0)
         self.ui.error_label.hide()
         self.ui.warning_label.hide()
+        self.ui.recusal_label.hide()
         self.ui.applicants_error_label.hide()
         self._load_choices()
         self._setup_fields()
@@ -416,6 +421,13 @@ class CaseDialog(QDialog):
         self._search_timer.timeout.connect(self._search_directory)
         ui.respondent_name_edit.textEdited.connect(self._respondent_edited)
         ui.credit_code_edit.editingFinished.connect(self._check_credit_code)
+        # 回避提示 for the employer as typed: checked again shortly after the name or the code changes
+        ui.respondent_recusal_label.hide()
+        self._recusal_timer = QTimer(self)
+        self._recusal_timer.setSingleShot(True)
+        self._recusal_timer.setInterval(300)
+        self._recusal_timer.timeout.connect(self.check_recusal)
+        ui.credit_code_edit.textEdited.connect(lambda _t: self._recusal_timer.start())
         ui.other_types_list.setResizeMode(QListView.ResizeMode.Adjust)
         for view in (ui.sessions_view, ui.performance_view, ui.visits_view):
             view.horizontalHeader().setStretchLastSection(True)
@@ -551,6 +563,7 @@ class CaseDialog(QDialog):
             self._enterprise_name = None
         self._show_directory_state()
         self._search_timer.start()
+        self._recusal_timer.start()
 
     def _search_directory(self) -> None:
         text = self.ui.respondent_name_edit.text()
@@ -584,6 +597,8 @@ class CaseDialog(QDialog):
         if choice.phone:
             ui.respondent_phone_edit.setText(choice.phone)
         self._show_directory_state()
+        self._recusal_timer.stop()
+        self.check_recusal()
 
     def _show_directory_state(self) -> None:
         if self._enterprise_id is not None:
@@ -609,6 +624,43 @@ class CaseDialog(QDialog):
     def _respondent_index(self) -> int:
         return len(self.applicant_rows)
 
+    # --- recusal (回避提示: the employer is contacted or served by a young-arbitrator volunteer) ----------
+    def _recusal_text(self, **what: Any) -> str:
+        try:
+            with self.session_factory() as s:
+                return recusal_notice(s, today=self.today, **what)
+        except Exception:  # a notice must never take the form down
+            log.exception("recusal check failed")
+            return ""
+
+    def _show_case_recusal(self) -> None:
+        """The saved case's 回避提示, in the header (all its employer parties)."""
+        text = self._recusal_text(case_id=self.case_id) if self.case_id is not None else ""
+        self.ui.recusal_label.setText(text)
+        self.ui.recusal_label.setVisible(bool(text))
+
+    def check_recusal(self) -> None:
+        """回避提示 for the employer as picked or typed on the parties tab (shown under it, not blocking).
+
+        Hidden when it says what the header already says (the saved respondent, unchanged).
+        """
+        ui = self.ui
+        name = normalize_text(ui.respondent_name_edit.text())
+        code = ui.credit_code_edit.text().strip()
+        text = ""
+        if self._enterprise_id is not None or name or code:
+            text = self._recusal_text(enterprise_id=self._enterprise_id, name=name or None, credit_code=code or None)
+        label = ui.respondent_recusal_label
+        label.setText(text)
+        label.setVisible(bool(text) and not (not ui.recusal_label.isHidden() and text == ui.recusal_label.text()))
+
+    def recusal_notices(self) -> tuple[str, str]:
+        """The header's and the parties tab's 回避提示 as shown ("" when hidden); tests assert on this."""
+        ui = self.ui
+        header = "" if ui.recusal_label.isHidden() else ui.recusal_label.text()
+        parties = "" if ui.respondent_recusal_label.isHidden() else ui.respondent_recusal_label.text()
+        return header, parties
+
     # --- loading --------------------------------------------------------------------------------------
     def _new_case(self) -> None:
         self.setWindowTitle("登记新案件")
@@ -620,6 +672,8 @@ class CaseDialog(QDialog):
         self._show_header()
         self._show_actions()
         self._show_history()
+        self._show_case_recusal()
+        self.check_recusal()
         self.ui.save_button.setText("登记")
         self.ui.save_hint_label.setText("登记后自动生成案号，并开始计算3个工作日的受理决定期限。")
         self._set_editable(True)
@@ -630,6 +684,9 @@ class CaseDialog(QDialog):
         self.view = self.service.get_case(self.case_id)
         self._fill_form(self.view)
         self._show_header()
+        self._show_case_recusal()
+        self._recusal_timer.stop()
+        self.check_recusal()
         self._show_actions()
         self._show_history()
         editable = self.view.allows("edit")
