@@ -995,36 +995,41 @@ class CaseService:
 
         Returns how many open cases were updated.  Closed cases keep the date they were closed under.
         """
+        with self._sf.begin() as s:
+            return self.apply_mediation_start_basis(s, basis)
+
+    def apply_mediation_start_basis(self, s: Session, basis: str) -> int:
+        """:meth:`set_mediation_start_basis` inside the caller's transaction (the settings page saves all
+        its rules in one); returns how many open cases got a new due date."""
         if basis not in START_BASES:
             raise _invalid("调解期限起算日", f"“{basis}”应为 received（收到申请之日）或 accepted（受理之日）")
-        with self._sf.begin() as s:
-            before = app_settings.get_mediation_start_basis(s)
-            app_settings.set_setting(s, app_settings.MEDIATION_START_BASIS, basis)
-            changed = 0
-            rows = s.scalars(
-                select(Case).where(
-                    Case.status.in_([str(x) for x in _OPEN]),
-                    Case.deleted_at.is_(None),
-                    Case.extended_to.is_(None),
-                )
+        before = app_settings.get_mediation_start_basis(s)
+        app_settings.set_setting(s, app_settings.MEDIATION_START_BASIS, basis)
+        changed = 0
+        rows = s.scalars(
+            select(Case).where(
+                Case.status.in_([str(x) for x in _OPEN]),
+                Case.deleted_at.is_(None),
+                Case.extended_to.is_(None),
             )
-            for case in rows:
-                due = self._mediation_due(case, basis)
-                new = due.due if due else None
-                if case.mediation_due_on != new:
-                    case.mediation_due_on = new
-                    changed += 1
-            s.add(
-                AuditEntry(
-                    user_login=self.user_login,
-                    action="setting",
-                    entity="setting",
-                    entity_uuid=None,
-                    summary=f"调解期限起算日改为“{START_BASES[basis]}”，重算{changed}件未结案件的调解期限",
-                    before={app_settings.MEDIATION_START_BASIS: before},
-                    after={app_settings.MEDIATION_START_BASIS: basis},
-                )
+        )
+        for case in rows:
+            due = self._mediation_due(case, basis)
+            new = due.due if due else None
+            if case.mediation_due_on != new:
+                case.mediation_due_on = new
+                changed += 1
+        s.add(
+            AuditEntry(
+                user_login=self.user_login,
+                action="setting",
+                entity="setting",
+                entity_uuid=None,
+                summary=f"调解期限起算日改为“{START_BASES[basis]}”，重算{changed}件未结案件的调解期限",
+                before={app_settings.MEDIATION_START_BASIS: before},
+                after={app_settings.MEDIATION_START_BASIS: basis},
             )
+        )
         return changed
 
     # -- internals ------------------------------------------------------------------------------

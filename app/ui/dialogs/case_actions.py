@@ -19,6 +19,7 @@ from typing import Any
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -59,6 +60,7 @@ from db.enums import CloseType, PerfStatus, ReviewKind, SessionMode
 ERROR_COLOUR = "#b3261e"
 _INVALID_STYLE = "{cls} {{ border: 1px solid #c62828; border-radius: 3px; background: #fff6f6; }}"
 _INVALID_CHECK_STYLE = "QCheckBox { color: #b3261e; }"
+_INVALID_SPIN_STYLE = "QLineEdit { background: #fde4e4; color: #b3261e; }"
 
 REJECT_REASONS = (
     "不属于劳动人事争议调解受理范围",
@@ -97,6 +99,10 @@ def make_error_label(parent: QWidget | None = None) -> QLabel:
 def set_invalid(widget: QWidget, invalid: bool) -> None:
     """Outline a field in red (or remove the outline)."""
     widget.setProperty("invalid", invalid)
+    if isinstance(widget, QAbstractSpinBox) and (inner := widget.findChild(QLineEdit)) is not None:
+        # a border set by a style sheet makes Qt draw the spin arrows itself (badly): tint the text instead
+        inner.setStyleSheet(_INVALID_SPIN_STYLE if invalid else "")
+        return
     if not invalid:
         widget.setStyleSheet("")
     elif isinstance(widget, QCheckBox):

@@ -1,21 +1,39 @@
-"""设置: read-only facts about this installation (version, data file, settings file, holiday calendar)."""
+"""设置: the 业务规则 kept with the data (editable, saved through :mod:`app.services.business_rules` in one
+transaction), and read-only facts about this installation (version, data file, settings file, holiday calendar).
+
+The page is built lazily by the main window, possibly before the database is open: the rules are read the
+first time the page is shown with the database open (:meth:`SettingsPage.load_rules`).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QSpinBox, QWidget
 
 from app.context import AppContext
 from app.paths import resource_path
+from app.services import business_rules as rules
+from app.services.deadlines import START_BASES
+from app.services.validation import ValidationError
+from app.ui.dialogs.case_actions import ERROR_COLOUR, FieldErrors, select_data
 from app.ui.forms.ui_settings_page import Ui_SettingsPage
 from app.ui.settings_store import SettingsStore
 from app.version import __version__
 
 HOLIDAY_FILE = "holidays-cn.json"
+
+log = logging.getLogger(__name__)
+
+#: How the start events read in the combo box.
+START_BASIS_LABELS = {"received": "收到调解申请之日（法定）", "accepted": "受理之日"}
 
 
 @dataclass
@@ -51,6 +69,9 @@ def read_holiday_coverage(path: Path) -> HolidayCoverage:
 
 
 class SettingsPage(QWidget):
+    #: The 业务规则 were saved (the keys that changed); pages showing deadlines may refresh.
+    rules_saved = Signal(tuple)
+
     def __init__(
         self,
         ctx: AppContext,
@@ -58,8 +79,13 @@ class SettingsPage(QWidget):
         parent: QWidget | None = None,
         holiday_path: Path | None = None,
         today: dt.date | None = None,
+        *,
+        case_service: Any = None,
     ) -> None:
         super().__init__(parent)
+        self.ctx = ctx
+        self.case_service = case_service  # computes due dates when the start basis changes (made if None)
+        self.rules_loaded = False
         self.ui = Ui_SettingsPage()
         self.ui.setupUi(self)
         self.ui.version_label.setText(__version__)
@@ -68,6 +94,119 @@ class SettingsPage(QWidget):
         self.show_holiday_coverage(
             read_holiday_coverage(holiday_path or resource_path(HOLIDAY_FILE)), today or dt.date.today()
         )
+        self._setup_rules()
+        if ctx.ready:
+            self.load_rules()
+
+    # --- 业务规则 -------------------------------------------------------------------------------------
+    def _setup_rules(self) -> None:
+        ui = self.ui
+        for basis in START_BASES:
+            ui.start_basis_combo.addItem(START_BASIS_LABELS.get(basis, START_BASES[basis]), basis)
+        self.rule_fields: dict[str, Any] = {
+            rules.START_BASIS: ui.start_basis_combo,
+            rules.RETURN_VISIT_DAYS: ui.return_visit_days_spin,
+            rules.AGE_LIMIT: ui.age_limit_spin,
+            rules.CONTACTS_MIN: ui.contacts_min_spin,
+            rules.CONTACTS_MAX: ui.contacts_max_spin,
+            rules.DUTY_WARN_DAYS: ui.duty_warn_days_spin,
+            rules.STALE_QUARTERS: ui.stale_quarters_spin,
+        }
+        for key, (low, high) in rules.RULE_RANGES.items():
+            self.rule_fields[key].setRange(low, high)
+        ui.rules_error_label.setStyleSheet(f"color: {ERROR_COLOUR};")
+        ui.rules_error_label.hide()
+        self.errors = FieldErrors(ui.rules_error_label)
+        for key, widget in self.rule_fields.items():
+            self.errors.add_form_row(ui.rules_form, widget, [rules.RULE_LABELS[key]])
+        for widget in self.rule_fields.values():
+            if isinstance(widget, QSpinBox):
+                widget.valueChanged.connect(lambda _v: self._edited())
+            else:
+                widget.currentIndexChanged.connect(lambda _i: self._edited())
+        ui.save_rules_button.clicked.connect(self.save_rules)
+        ui.defaults_button.clicked.connect(self.restore_defaults)
+        self._set_rules_enabled(False, "数据库打开后可以修改业务规则。")
+
+    def _set_rules_enabled(self, enabled: bool, status: str = "") -> None:
+        ui = self.ui
+        for w in (*self.rule_fields.values(), ui.save_rules_button, ui.defaults_button):
+            w.setEnabled(enabled)
+        self._show_status(status)
+
+    def _show_status(self, text: str, ok: bool = False) -> None:
+        label = self.ui.rules_status_label
+        label.setText(text)
+        label.setStyleSheet("color: #1b6b2a;" if ok else "color: #566273;")
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self.rules_loaded and self.ctx.ready:
+            self.load_rules()
+
+    def load_rules(self) -> None:
+        """Read the rules from the database into the fields."""
+        try:
+            with self.ctx.session_factory() as s:
+                values = rules.load_rules(s)
+        except Exception as exc:  # the page must open even if the settings cannot be read
+            log.exception("business rules could not be read")
+            self._set_rules_enabled(False, f"业务规则无法读取：{exc}")
+            return
+        self.errors.clear()
+        self.set_values(values)
+        self.rules_loaded = True
+        self._set_rules_enabled(True)
+
+    def set_values(self, values: dict[str, Any]) -> None:
+        for key, value in values.items():
+            widget = self.rule_fields.get(key)
+            if isinstance(widget, QSpinBox):
+                widget.setValue(int(value))
+            elif widget is not None:
+                select_data(widget, value)
+
+    def values(self) -> dict[str, Any]:
+        """The rules as entered."""
+        return {
+            key: (w.value() if isinstance(w, QSpinBox) else w.currentData()) for key, w in self.rule_fields.items()
+        }
+
+    def _edited(self) -> None:
+        if self.rules_loaded:
+            self.errors.clear()
+            self._show_status("有未保存的修改。")
+
+    def restore_defaults(self) -> None:
+        self.set_values(rules.DEFAULTS)
+
+    def save_rules(self) -> bool:
+        """保存: every rule in one transaction; an error is shown at its field and nothing is saved."""
+        if not self.ctx.ready:
+            return False
+        self.errors.clear()
+        try:
+            saved = rules.save_rules(self.ctx.session_factory, self.values(), case_service=self._case_service())
+        except ValidationError as err:
+            self.errors.show(err)
+            self._show_status("未保存。")
+            return False
+        except Exception as exc:  # e.g. the database is locked by another program
+            log.exception("business rules could not be saved")
+            self.errors.show(ValidationError("", f"保存失败：{exc}"))
+            self._show_status("未保存。")
+            return False
+        self._show_status(saved.message, ok=True)
+        if saved.changed:
+            self.rules_saved.emit(saved.changed)
+        return True
+
+    def _case_service(self) -> Any:
+        if self.case_service is None:
+            from app.services.cases import CaseService
+
+            self.case_service = CaseService(self.ctx.session_factory)
+        return self.case_service
 
     def show_holiday_coverage(self, coverage: HolidayCoverage, today: dt.date) -> None:
         ui = self.ui

@@ -1,0 +1,190 @@
+"""设置 → 业务规则: the rules kept with the data, edited on the settings page and saved in one transaction."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from sqlalchemy import select
+
+from app.context import AppContext
+from app.services import business_rules as rules
+from app.services.app_settings import get_return_visit_days
+from app.services.calendar import WorkCalendar
+from app.services.cases import CaseDraft, CaseService, ClaimInput, PartyInput
+from app.services.validation import ValidationError, id_check_char
+from app.services.volunteers import VolunteerData, VolunteerService
+from app.ui.app import create_application
+from app.ui.pages.settings_page import SettingsPage
+from app.ui.settings_store import SETTINGS_DIR_ENV, SettingsStore
+from db.models import AppSetting, Organization
+from db.session import open_database
+
+TODAY = date(2026, 3, 9)  # a Monday
+LEFT = Qt.MouseButton.LeftButton
+
+
+def make_id(birth: date, seq: int = 12) -> str:
+    body = f"120101{birth:%Y%m%d}{seq:02d}1"
+    return body + id_check_char(body)
+
+
+class Clock:
+    def __call__(self) -> date:
+        return TODAY
+
+
+@pytest.fixture(autouse=True)
+def _private_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(SETTINGS_DIR_ENV, str(tmp_path / "settings-env"))
+
+
+@pytest.fixture
+def env(tmp_path, qapp):
+    create_application([])
+    opened = open_database(tmp_path / "rules.db")
+    sf = opened.session_factory
+    with sf.begin() as s:
+        org = Organization(name="某街道劳动人事争议调解中心", short_name="某街", kind="21", case_no_prefix="J")
+        s.add(org)
+        s.flush()
+        org_id = org.id
+    service = CaseService(sf, calendar=WorkCalendar.load(), user_login="clerk", clock=Clock())
+    ctx = AppContext(db_path=opened.path, engine=opened.engine, session_factory=sf)
+    yield ctx, service, org_id
+    opened.engine.dispose()
+
+
+@pytest.fixture
+def page(qtbot, env, tmp_path):
+    ctx, service, _org = env
+    p = SettingsPage(ctx, SettingsStore(tmp_path / "s.ini"), case_service=service)
+    qtbot.addWidget(p)
+    p.resize(1100, 760)
+    p.show()
+    qtbot.waitExposed(p)
+    return p
+
+
+def open_case(service: CaseService, org_id: int, received: date, accepted: date) -> int:
+    """A case received on ``received`` and accepted on ``accepted``, still open."""
+    case_id = service.register_case(
+        CaseDraft(
+            organization_id=org_id,
+            received_on=received,
+            dispute_type_main="02",
+            facts="被申请人拖欠工资。",
+            parties=[
+                PartyInput(name="张三", id_number=make_id(date(1990, 3, 7), 31)),
+                PartyInput(role="respondent", kind="employer", name="天津某某商贸有限公司"),
+            ],
+            claims=[ClaimInput(claim_type="02", description="支付拖欠工资", amount_fen="5000")],
+        )
+    ).case_id
+    service.accept(case_id, accepted)
+    return case_id
+
+
+def test_page_shows_the_stored_rules(page):
+    ui = page.ui
+    assert page.rules_loaded and ui.save_rules_button.isEnabled()
+    assert ui.start_basis_combo.currentData() == "received"
+    assert ui.age_limit_spin.value() == 35
+    assert (ui.contacts_min_spin.value(), ui.contacts_max_spin.value()) == (3, 8)
+    assert ui.duty_warn_days_spin.value() == 30 and ui.stale_quarters_spin.value() == 2
+    assert ui.return_visit_days_spin.value() == 30
+
+
+def test_start_basis_change_moves_an_open_cases_due_date(qtbot, page, env):
+    ctx, service, org_id = env
+    case_id = open_case(service, org_id, date(2026, 3, 2), date(2026, 3, 4))
+    before = service.get_case(case_id)
+    assert before.start_basis == "received" and before.case.mediation_due_on == date(2026, 3, 17)
+    ui = page.ui
+    ui.start_basis_combo.setCurrentIndex(ui.start_basis_combo.findData("accepted"))
+    assert ui.start_basis_combo.currentText() == "受理之日"
+    with qtbot.waitSignal(page.rules_saved) as saved:
+        qtbot.mouseClick(ui.save_rules_button, LEFT)
+    assert saved.args == [(rules.START_BASIS,)]
+    assert "已重算1件未结案件的调解期限" in ui.rules_status_label.text()
+    after = service.get_case(case_id)
+    assert after.start_basis == "accepted" and after.case.mediation_due_on == date(2026, 3, 19)
+    assert service.mediation_start_basis() == "accepted"
+    # and back: the due date follows again
+    ui.start_basis_combo.setCurrentIndex(ui.start_basis_combo.findData("received"))
+    qtbot.mouseClick(ui.save_rules_button, LEFT)
+    assert service.get_case(case_id).case.mediation_due_on == date(2026, 3, 17)
+
+
+def test_age_limit_change_moves_the_volunteer_age_warning(qtbot, page, env):
+    ctx, _service, _org = env
+    vsvc = VolunteerService(ctx.session_factory, clock=Clock())
+    data = VolunteerData(name="赵青年", id_number=make_id(date(1988, 1, 5)), unit="天津市劳动人事争议仲裁院")
+    _values, warnings = vsvc.check_volunteer(data)  # 38 years old on TODAY
+    assert any("年龄上限（35周岁）" in w for w in warnings)
+    page.ui.age_limit_spin.setValue(40)
+    assert "未保存" in page.ui.rules_status_label.text()
+    qtbot.mouseClick(page.ui.save_rules_button, LEFT)
+    assert "志愿者年龄上限" in page.ui.rules_status_label.text()
+    assert vsvc.settings()[rules.AGE_LIMIT] == 40
+    _values, warnings = vsvc.check_volunteer(data)
+    assert not any("年龄上限" in w for w in warnings)
+    page.ui.age_limit_spin.setValue(36)
+    qtbot.mouseClick(page.ui.save_rules_button, LEFT)
+    _values, warnings = vsvc.check_volunteer(data)
+    assert any("年满38周岁，超过青年志愿者年龄上限（36周岁）" in w for w in warnings)
+
+
+def test_contacts_min_above_max_is_shown_at_the_field_and_nothing_is_saved(qtbot, page, env):
+    ctx, _service, _org = env
+    ui = page.ui
+    ui.contacts_min_spin.setValue(9)
+    ui.age_limit_spin.setValue(45)
+    qtbot.mouseClick(ui.save_rules_button, LEFT)
+    ((widget, message),) = page.errors.current
+    assert widget is ui.contacts_min_spin and message == "联系企业数下限：不能大于上限（8家）"
+    label = page.errors.label_for(ui.contacts_min_spin)
+    assert label.isVisible() and label.text() == message
+    with ctx.session_factory() as s:  # one transaction: the valid age limit was not saved either
+        assert s.scalars(select(AppSetting.key)).all() == []
+    ui.contacts_max_spin.setValue(10)
+    assert not label.isVisible()  # editing clears the message
+    qtbot.mouseClick(ui.save_rules_button, LEFT)
+    assert page.errors.current == []
+    assert VolunteerService(ctx.session_factory).settings()[rules.CONTACTS_MIN] == 9
+
+
+def test_return_visit_days_and_defaults(qtbot, page, env):
+    ctx, _service, _org = env
+    ui = page.ui
+    ui.return_visit_days_spin.setValue(45)
+    qtbot.mouseClick(ui.save_rules_button, LEFT)
+    with ctx.session_factory() as s:
+        assert get_return_visit_days(s) == 45
+    qtbot.mouseClick(ui.defaults_button, LEFT)
+    assert ui.return_visit_days_spin.value() == 30
+    with ctx.session_factory() as s:
+        assert get_return_visit_days(s) == 45  # not saved until 保存
+
+
+def test_page_built_before_the_database_is_open(qtbot, env, tmp_path):
+    ctx, service, _org = env
+    closed = AppContext(db_path=ctx.db_path)
+    p = SettingsPage(closed, SettingsStore(tmp_path / "s2.ini"), case_service=service)
+    qtbot.addWidget(p)
+    assert not p.ui.save_rules_button.isEnabled() and "数据库打开后" in p.ui.rules_status_label.text()
+    closed.engine, closed.session_factory = ctx.engine, ctx.session_factory  # the window attaches the database
+    p.show()
+    qtbot.waitExposed(p)
+    assert p.rules_loaded and p.ui.save_rules_button.isEnabled()
+
+
+def test_check_rules_refuses_out_of_range_values():
+    with pytest.raises(ValidationError) as err:
+        rules.check_rules({rules.AGE_LIMIT: 5})
+    assert err.value.field == "志愿者年龄上限"
+    with pytest.raises(ValidationError) as err:
+        rules.check_rules({rules.START_BASIS: "soon"})
+    assert err.value.field == "调解期限起算"
