@@ -1099,6 +1099,76 @@ def save_work_report(session_factory: sessionmaker[Session], org_id: int, year: 
 
 
 # ---------------------------------------------------------------------------------------------
+# Narrative sections of a 典型案例 (附件3), kept per case (ReportText kind 'typical-case', scope = the case's
+# uuid, period ''); the ``typical-case`` export reads them and anonymises them as it does the record.
+
+TYPICAL_CASE_KIND = "typical-case"
+TYPICAL_CASE_SECTIONS: tuple[tuple[str, str], ...] = (
+    ("facts", "基本案情"),
+    ("process", "调解过程"),
+    ("result", "调解结果"),
+    ("significance", "典型意义"),
+)
+_DRAFT_FILLERS = ("（无记录）", "（请结合本案")
+
+
+@dataclass(frozen=True)
+class TypicalCaseTexts:
+    """What the 典型案例 editor shows: the saved text per section, and a draft from the case record for
+    sections with nothing saved (real names; the export anonymises both)."""
+
+    case_id: int
+    case_no: str
+    closed: bool
+    saved: dict[str, str]
+    drafts: dict[str, str]
+
+    def text(self, section: str) -> str:
+        """The saved text of ``section``, else its draft."""
+        return self.saved.get(section) or self.drafts.get(section, "")
+
+    def is_draft(self, section: str) -> bool:
+        return not self.saved.get(section) and bool(self.drafts.get(section))
+
+
+def load_typical_case(session: Session, case_id: int) -> TypicalCaseTexts:
+    """The saved sections of the case's 典型案例, with drafts generated from the record for the others."""
+    c = session.get(Case, case_id)
+    if c is None or c.deleted_at is not None:
+        raise ActionRefused(f"找不到编号为 {case_id} 的案件")
+    saved = {k: v for k, v in load_report_texts(session, TYPICAL_CASE_KIND, c.uuid, "").items() if v.strip()}
+    drafts: dict[str, str] = {}
+    if c.close_type:  # the same paragraphs the export writes when nothing is saved
+        from app.exports.kinds.organization_documents import typical_case_context
+
+        sections = typical_case_context(session, c.id, real_names=True)["sections"]
+        for key, _label in TYPICAL_CASE_SECTIONS:
+            if key not in saved:
+                paras = [p for p in sections.get(key, []) if not p.startswith(_DRAFT_FILLERS)]
+                drafts[key] = "\n".join(paras)
+    elif "facts" not in saved:
+        facts = (c.facts or "").strip()
+        if c.claims_summary:
+            facts += ("\n" if facts else "") + "申请人请求：" + c.claims_summary.strip().replace("\n", "；")
+        drafts["facts"] = facts
+    return TypicalCaseTexts(c.id, c.case_no or "", bool(c.close_type), saved, {k: v for k, v in drafts.items() if v})
+
+
+def save_typical_case(session_factory: sessionmaker[Session], case_id: int, texts: Mapping[str, str]) -> None:
+    """Save the sections of the case's 典型案例 (one transaction); an empty section is generated again from
+    the record when exporting."""
+    unknown = set(texts) - {k for k, _ in TYPICAL_CASE_SECTIONS}
+    if unknown:
+        raise ValueError(f"未知的典型案例章节：{'、'.join(sorted(unknown))}")
+    with session_factory() as s:
+        c = s.get(Case, case_id)
+        if c is None or c.deleted_at is not None:
+            raise ActionRefused(f"找不到编号为 {case_id} 的案件")
+        scope = c.uuid
+    save_report_texts(session_factory, TYPICAL_CASE_KIND, scope, "", texts)
+
+
+# ---------------------------------------------------------------------------------------------
 # Figures written out as sentences for the 工作报告 and the 推荐函 (forms.md §5.1 / §5.3)
 
 

@@ -10,7 +10,8 @@ buttons are added in code.  Everything goes through :class:`~app.services.cases.
 - The 操作 panel offers exactly ``CaseView.actions`` (the service refuses the others anyway); each opens a
   small dialog from :mod:`app.ui.dialogs.case_actions`.
 - Archived (locked) cases, and cases past the registration stage, show the registration read-only.
-- 打印/导出文书 runs the per-case document kinds through the export registry in the background.
+- 打印/导出文书 runs the per-case document kinds through the export registry in the background; it also
+  opens the 典型案例 editor (:mod:`app.ui.dialogs.typical_case_dialog`) and exports the 典型案例 (附件3).
 - 回避提示 (:func:`~app.services.volunteers.recusal_notice`): an employer that a young-arbitrator volunteer
   contacts or served shows an amber notice, for the saved case in the header and for the employer as
   picked or typed on the parties tab; it never blocks.
@@ -504,8 +505,19 @@ class CaseDialog(QDialog):
             action.setData(name)
             action.triggered.connect(lambda _checked=False, n=name, t=title: self.export_document(n, t))
             menu.addAction(action)
+        menu.addSeparator()
+        write = QAction("编写典型案例…", menu)
+        write.setToolTip("基本案情、调解过程、调解结果、典型意义，导出典型案例时使用")
+        write.triggered.connect(lambda _checked=False: self.open_typical_case())
+        menu.addAction(write)
+        typical = QAction("典型案例（附件3）", menu)
+        typical.setData("typical-case")
+        typical.triggered.connect(lambda _checked=False: self.export_document("typical-case", "典型案例"))
+        menu.addAction(typical)
+        menu.setToolTipsVisible(True)
         self.ui.documents_button.setMenu(menu)
         self.documents_menu = menu
+        self.typical_case_dialog: Any = None
 
     # --- rows -----------------------------------------------------------------------------------------
     def add_applicant_row(self, party: Any = None) -> ApplicantRow:
@@ -1065,6 +1077,24 @@ class CaseDialog(QDialog):
         except Exception as exc:  # a broken kind module must not take the case form down
             log.exception("export kinds could not be loaded")
             return None, f"文书模块加载失败：{type(exc).__name__}: {exc}"
+
+    def open_typical_case(self) -> Any:
+        """编写典型案例: the four narrative sections of this case's 典型案例 (window-modal, not blocking)."""
+        if self.view is None:
+            return None
+        from app.ui.dialogs.typical_case_dialog import TypicalCaseDialog
+
+        try:
+            dlg = TypicalCaseDialog(self.session_factory, self.view.case.id, self)
+        except Exception as exc:
+            log.exception("typical case editor could not open")
+            show_message(self, QMessageBox.Icon.Warning, "无法编写典型案例", str(exc))
+            return None
+        dlg.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.typical_case_dialog = dlg
+        dlg.destroyed.connect(lambda _o=None: setattr(self, "typical_case_dialog", None))
+        dlg.open()
+        return dlg
 
     def ask_document_target(self, title: str, suffix: str) -> Path | None:
         case_no = (self.view.case.case_no if self.view else "") or "新案件"
