@@ -524,12 +524,24 @@ class StatsPage(QWidget):
             self._show_error(f"图表绘制失败：{type(exc).__name__}: {exc}")
 
     def draw_all(self) -> float:
-        """Draw every chart now (benchmarks, screenshots); returns the seconds it took."""
-        started = time.perf_counter()
+        """Show and draw every chart in turn, as a user clicking through the tabs would (benchmarks,
+        screenshots); returns the seconds the drawing took. The tab shown before is shown again."""
+        if self.figures is None:
+            return 0.0
+        tabs = self.ui.tabs
+        before = tabs.currentIndex()
+        total = 0.0
         for panel in self.panels.values():
-            if self.figures is not None:
-                panel.draw(self.figures, self.granularity())
-        return time.perf_counter() - started
+            panel.dirty = True
+            tabs.blockSignals(True)
+            tabs.setCurrentWidget(panel)
+            tabs.blockSignals(False)
+            panel.layout().activate()
+            started = time.perf_counter()
+            panel.draw(self.figures, self.granularity())
+            total += time.perf_counter() - started
+        tabs.setCurrentIndex(before)
+        return total
 
     # --- chart actions -----------------------------------------------------------------------------------
     def chart_data(self, kind: str) -> tuple[list[str], list[list[Any]]]:
