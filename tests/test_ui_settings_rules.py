@@ -188,3 +188,36 @@ def test_check_rules_refuses_out_of_range_values():
     with pytest.raises(ValidationError) as err:
         rules.check_rules({rules.START_BASIS: "soon"})
     assert err.value.field == "调解期限起算"
+
+
+def test_main_window_pages_read_the_new_rules(qtbot, env, tmp_path):
+    """Saved on the settings page, the age limit shows in the volunteer roster at once (no restart)."""
+    from app.ui.main_window import MainWindow
+    from app.ui.models.volunteer_models import COL_V_AGE, COL_V_NAME
+
+    ctx, _service, _org = env
+    today = date.today()
+    VolunteerService(ctx.session_factory).save_volunteer(
+        VolunteerData(name="钱青年", id_number=make_id(date(today.year - 38, 1, 1)), unit="天津市劳动人事争议仲裁院",
+                      joined_on=date(today.year - 1, 1, 1))
+    )
+    win = MainWindow(AppContext(db_path=ctx.db_path), SettingsStore(tmp_path / "w.ini"))
+    qtbot.addWidget(win)
+    win.attach_database(ctx)
+    win.show()
+    qtbot.waitExposed(win)
+
+    def over_age() -> bool:
+        model = win.page("volunteers").volunteer_model
+        row = next(r for r in range(model.rowCount()) if model.data(model.index(r, COL_V_NAME)) == "钱青年")
+        return model.data(model.index(row, COL_V_AGE), Qt.ItemDataRole.BackgroundRole) is not None
+
+    assert win.show_page("volunteers")
+    assert over_age()  # 37 or 38 > 35
+    assert win.show_page("settings")
+    page = win.page("settings")
+    assert page.rules_loaded
+    page.ui.age_limit_spin.setValue(40)
+    qtbot.mouseClick(page.ui.save_rules_button, LEFT)
+    assert win.show_page("volunteers")
+    assert not over_age()

@@ -149,10 +149,19 @@ class MainWindow(QMainWindow):
             def settings_page() -> QWidget:
                 from app.ui.pages.settings_page import SettingsPage
 
-                return SettingsPage(self.ctx, self.settings)
+                page = SettingsPage(self.ctx, self.settings)
+                page.rules_saved.connect(self._rules_saved)
+                return page
 
             return _DeferredPage(settings_page)
         return PlaceholderPage(_tr(spec.title), list(spec.planned))
+
+    def _rules_saved(self, _keys: tuple) -> None:
+        """业务规则 changed on the settings page: built pages that show values derived from them read again."""
+        for widget in self._pages.values():
+            invalidate = getattr(widget, "invalidate", None)
+            if callable(invalidate) and not isinstance(widget, _DeferredPage):
+                invalidate()
 
     def attach_database(self, ctx: AppContext) -> None:
         """The database is open: fill in the shared context and let the modules build their pages.

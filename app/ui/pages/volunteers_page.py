@@ -249,6 +249,12 @@ class VolunteersPage(QWidget):
         self.load_summary()
         self._loaded = set(range(self.ui.tabs.count()))
 
+    def invalidate(self) -> None:
+        """The 业务规则 changed (age limit, contact counts, reminders): every tab reads again when shown."""
+        self._loaded = set()
+        if self.isVisible():
+            self._tab_changed(self.ui.tabs.currentIndex())
+
     def _after_change(self) -> None:
         """Refresh what is loaded; other tabs reload when shown."""
         current = self.ui.tabs.currentIndex()
