@@ -221,3 +221,22 @@ def test_main_window_pages_read_the_new_rules(qtbot, env, tmp_path):
     qtbot.mouseClick(page.ui.save_rules_button, LEFT)
     assert win.show_page("volunteers")
     assert not over_age()
+
+
+def test_settings_page_shown_while_the_database_opens(qtbot, env, tmp_path):
+    """The last page was 设置: it is built before the database is open and reads the rules once it is."""
+    from app.ui.main_window import MainWindow
+    from app.ui.settings_store import LAST_PAGE
+
+    ctx, _service, _org = env
+    store = SettingsStore(tmp_path / "w.ini")
+    store.set(LAST_PAGE, "settings")
+    win = MainWindow(AppContext(db_path=ctx.db_path), store)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    page = win.page("settings")
+    assert win.current_page_key() == "settings" and not page.ui.save_rules_button.isEnabled()
+    win.attach_database(ctx)
+    assert win.page("settings") is page and page.rules_loaded and page.ui.save_rules_button.isEnabled()
+    assert page.ui.rules_status_label.text() == ""

@@ -176,6 +176,10 @@ class MainWindow(QMainWindow):
                 setattr(self.ctx, name, getattr(ctx, name))
         current = self.current_page_key()
         install_modules(self, self.ctx)
+        for widget in list(self._pages.values()):  # pages built before the database was open
+            ready = getattr(widget, "database_ready", None)
+            if callable(ready) and not isinstance(widget, _DeferredPage):
+                ready()
         home = self._pages.get("home")
         if hasattr(home, "show_notes"):
             home.show_notes(self.ctx)

@@ -144,6 +144,11 @@ class SettingsPage(QWidget):
         if not self.rules_loaded and self.ctx.ready:
             self.load_rules()
 
+    def database_ready(self) -> None:
+        """The main window opened the database after building this page: read the rules now."""
+        if not self.rules_loaded and self.ctx.ready:
+            self.load_rules()
+
     def load_rules(self) -> None:
         """Read the rules from the database into the fields."""
         try:
