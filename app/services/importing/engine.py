@@ -434,19 +434,30 @@ class ImportContext:
         )
 
 
+def _filled(v: Any) -> bool:
+    return v is not None and (not isinstance(v, str) or bool(v.strip()) and not is_blank(v))
+
+
 def _row_kind(row: tuple[Any, ...], mapped_idx: Sequence[int]) -> tuple[str, str] | None:
     """('blank'|'total'|'note', text) for rows to skip, None for data rows."""
-    texts = [normalize_text(cell_text(v)) for v in row if not is_blank(v)]
-    if not texts:
-        return ("blank", "")
-    if not any(not is_blank(row[i]) for i in mapped_idx if i < len(row)):
+    n = len(row)
+    if not any(_filled(row[i]) for i in mapped_idx if i < n):
+        texts = [cell_text(v) for v in row if _filled(v)]
         return ("blank", " ".join(texts)[:60])
-    for t in texts[:4]:
-        compact = t.replace(" ", "").replace(":", "").replace("：", "")
-        if compact in _TOTAL_WORDS or any(compact.startswith(w) for w in _TOTAL_WORDS) and len(compact) <= 12:
-            return ("total", " ".join(texts)[:60])
-    if len(texts) == 1 and texts[0].replace(" ", "").startswith(_NOTE_PREFIXES):
-        return ("note", texts[0][:60])
+    seen = 0
+    for v in row:
+        if not _filled(v):
+            continue
+        seen += 1
+        if isinstance(v, str):
+            compact = normalize_text(v).replace(" ", "").replace(":", "").replace("：", "")
+            if compact in _TOTAL_WORDS or (len(compact) <= 12 and compact.startswith(_TOTAL_WORDS)):
+                return ("total", " ".join(cell_text(x) for x in row if _filled(x))[:60])
+        if seen >= 4:
+            break
+    filled = [v for v in row if _filled(v)]
+    if len(filled) == 1 and isinstance(filled[0], str) and filled[0].replace(" ", "").startswith(_NOTE_PREFIXES):
+        return ("note", filled[0].strip()[:60])
     return None
 
 

@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any
 
 from app.services.importing.reader import ImportFileError, RawSheet
@@ -63,7 +64,7 @@ class ColumnHeader:
         """The normalised joined label: the key of a saved mapping."""
         return norm_label("".join(self.parts))
 
-    @property
+    @cached_property
     def unit_factor(self) -> int:
         """10000 for a column in 万元, else 1."""
         return 10000 if "万元" in norm_label(self.text) else 1

@@ -67,6 +67,8 @@ def is_blank(value: Any) -> bool:
     if value is None:
         return True
     if isinstance(value, str):
+        if len(value) > 2 and not value[0].isspace():
+            return False
         t = clean_text(value)
         return not t or t in _BLANKS
     return False

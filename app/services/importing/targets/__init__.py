@@ -80,6 +80,22 @@ class Target:
 # Helpers shared by the targets
 
 
+_TABLES: dict[int, tuple[object, dict[str, str]]] = {}
+_FUZZY: dict[int, tuple[object, list[tuple[str, str]]]] = {}
+
+
+def _normalised(obj, build):
+    """A normalised copy of a lookup table, made once per table object."""
+    cache = _TABLES if isinstance(obj, Mapping) else _FUZZY
+    hit = cache.get(id(obj))
+    if hit is None or hit[0] is not obj:
+        if len(cache) > 200:  # tables of earlier imports
+            cache.clear()
+        hit = (obj, build(obj))
+        cache[id(obj)] = hit
+    return hit[1]
+
+
 def choose(text: str | None, exact: Mapping[str, str], fuzzy: Iterable[tuple[str, str]] = ()) -> str | None:
     """The code for ``text``: an exact label/code/synonym, else the first keyword it contains."""
     if text is None:
@@ -87,12 +103,13 @@ def choose(text: str | None, exact: Mapping[str, str], fuzzy: Iterable[tuple[str
     from app.services.importing.header import norm_label
 
     t = norm_label(text)
-    table = {norm_label(k): v for k, v in exact.items()}
+    table = _normalised(exact, lambda m: {norm_label(k): v for k, v in m.items()})
     if t in table:
         return table[t]
-    for word, code in fuzzy:
-        if norm_label(word) in t:
-            return code
+    if fuzzy:
+        for word, code in _normalised(fuzzy, lambda f: [(norm_label(w), c) for w, c in f]):
+            if word in t:
+                return code
     return None
 
 

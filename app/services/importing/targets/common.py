@@ -221,7 +221,7 @@ class EnterpriseDirectory:
                 out["street_code"] = s
         return out
 
-    def create(self, ctx, name: str, values: dict[str, Any]) -> Enterprise:
+    def create(self, ctx, name: str, values: dict[str, Any], *, flush: bool = True) -> Enterprise:
         code = values.get("credit_code")
         if isinstance(code, Masked):
             values = {k: v for k, v in values.items() if k != "credit_code"}
@@ -231,7 +231,8 @@ class EnterpriseDirectory:
             clean["employer_type"] = employer_type_from_credit_code(code)
         e = Enterprise(name=clean_text(name), **clean)
         self.session.add(e)
-        self.session.flush()
+        if flush:
+            self.session.flush()
         if code:
             self.new[code] = e
             self.by_code[code] = e
