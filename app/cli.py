@@ -119,6 +119,7 @@ def build_parser() -> ChineseArgumentParser:
     export.add_argument("--to", dest="date_to", type=_date, help="截止日期")
     export.add_argument("--case", help="案件（编号或案号）")
     export.add_argument("--volunteer", help="志愿者（编号或姓名）")
+    export.add_argument("--as-of", dest="as_of", type=_date, help="名册截至日期（如附件2）")
     export.add_argument("--all", action="store_true", help="全部（如全部志愿者）")
     export.add_argument("--full-info", action="store_true", help="导出完整身份证号和电话（默认脱敏）")
     export.add_argument(
@@ -237,7 +238,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def _export_params(args: argparse.Namespace) -> dict[str, Any]:
     params: dict[str, Any] = {}
-    for key in ("org", "year", "quarter", "month", "date_from", "date_to", "case", "volunteer"):
+    for key in ("org", "year", "quarter", "month", "date_from", "date_to", "case", "volunteer", "as_of"):
         value = getattr(args, key)
         if value is not None:
             params[key] = value
