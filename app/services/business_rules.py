@@ -78,7 +78,10 @@ class RulesSaved:
     def message(self) -> str:
         if not self.changed:
             return "业务规则没有变化。"
-        text = "已保存：" + "、".join(RULE_LABELS[k] for k in self.changed) + "。"
+        if len(self.changed) > 3:
+            text = f"已保存{len(self.changed)}项业务规则。"
+        else:
+            text = "已保存：" + "、".join(RULE_LABELS[k] for k in self.changed) + "。"
         if START_BASIS in self.changed:
             text += f"已重算{self.cases_recomputed}件未结案件的调解期限。"
         return text

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QEvent, Signal
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QSpinBox, QWidget
+from PySide6.QtWidgets import QApplication, QSpinBox, QWidget
 
 from app.context import AppContext
 from app.paths import resource_path
@@ -138,6 +138,9 @@ class SettingsPage(QWidget):
         label = self.ui.rules_status_label
         label.setText(text)
         label.setStyleSheet("color: #1b6b2a;" if ok else "color: #566273;")
+        # an error row shown or hidden changes the page's height, but the scroll area only sizes its
+        # (height-for-width) content again when asked: without this the rules group keeps the old height
+        QApplication.postEvent(self.ui.scroll, QEvent(QEvent.Type.LayoutRequest))
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
