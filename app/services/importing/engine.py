@@ -55,6 +55,14 @@ ACTION_LABELS = {
     "error": "有错误，不导入",
     "dup": "与前面的行重复，只导入一次",
 }
+SUMMARY_LABELS = {
+    "new": "新增",
+    "update": "已有并将更新",
+    "unchanged": "已有且无变化",
+    "skip": "已有（跳过）",
+    "dup": "与前面的行重复",
+    "error": "有错误",
+}
 MATCH_LABELS = {
     "uuid": "记录标识",
     "case_no": "同一组织的案号",
@@ -211,7 +219,7 @@ class Preview:
         for action in ("new", "update", "unchanged", "skip", "dup", "error"):
             n = self.count(action)
             if n:
-                parts.append(f"{ACTION_LABELS[action]} {n} 行")
+                parts.append(f"{SUMMARY_LABELS[action]} {n} 行")
         blank = sum(1 for s in self.skipped if s.reason == "blank")
         totals = sum(1 for s in self.skipped if s.reason == "total")
         notes = sum(1 for s in self.skipped if s.reason == "note")
@@ -354,10 +362,7 @@ def load_sheet(
     cancelled: CancelFn | None = None,
 ) -> SheetPlan:
     """Read ``sheet`` (default: the manifest's, else the first visible one), find its header, match columns."""
-    from app.services.importing.targets import get_target
-
     path = Path(path)
-    tgt = get_target(target)
     with open_source(path) as src:
         sheets = src.sheets()
         manifest = parse_manifest(src.manifest())
@@ -366,17 +371,37 @@ def load_sheet(
         raw = src.read(sheet, progress=progress, cancelled=cancelled)
         encoding = getattr(src, "encoding", None)
         fmt = src.file_format
+    return make_plan(path, target, raw, sheets=sheets, manifest=manifest, file_format=fmt, encoding=encoding,
+                     session_factory=session_factory, header_rows=header_rows)
+
+
+def make_plan(
+    path: Path,
+    target: str,
+    raw: RawSheet,
+    *,
+    sheets: list[SheetInfo],
+    manifest: ManifestInfo | None,
+    file_format: str,
+    encoding: str | None = None,
+    session_factory: sessionmaker[Session] | None = None,
+    header_rows: tuple[int, int] | None = None,
+) -> SheetPlan:
+    """Find the header of a sheet already read and match its columns (ImportFileError if there is none)."""
+    from app.services.importing.targets import get_target
+
     if manifest and manifest.nil:
         raise ImportFileError(
             f"“{path.name}”是{manifest.sender_label or ''}的零上报文件（{manifest.period_label or manifest.period}没有需要报送的数据），"
             "请在“报送情况”中登记，不需要导入数据。"
         )
+    tgt = get_target(target)
     matcher = Matcher(tgt.info.fields)
     saved = load_saved_mapping(session_factory, target)
     header = detect_header(raw, matcher, rows=header_rows, saved=saved)
     matches = matcher.match(header.columns, saved)
     mapping = {i: m.field for i, m in matches.items() if m.field}
-    return SheetPlan(path, target, fmt, sheets, raw.name, raw, header, matches, mapping, manifest, encoding)
+    return SheetPlan(path, target, file_format, sheets, raw.name, raw, header, matches, mapping, manifest, encoding)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -719,6 +744,7 @@ __all__ = [
     "column_letter",
     "inspect_file",
     "load_sheet",
+    "make_plan",
     "norm_label",
     "run_import",
 ]

@@ -124,8 +124,10 @@ class OrgResolver:
         if org is None:
             org = s.scalar(select(Organization).where(Organization.name == ref.name).limit(1))
         if org is None:
-            region = ref.region_code if ref.region_code and len(ref.region_code) == 6 and ref.region_code.isdigit() else None
-            org = Organization(name=ref.name, kind=guess_org_kind(ref.name), region_code=region)
+            code = ref.region_code or ""
+            region = code[:6] if len(code) >= 6 and code[:6].isdigit() else None
+            street = code if len(code) in (9, 12) and code.isdigit() else None
+            org = Organization(name=ref.name, kind=guess_org_kind(ref.name), region_code=region, street_code=street)
             if ref.uuid:
                 org.uuid = ref.uuid
             s.add(org)

@@ -176,6 +176,8 @@ def record_submission(session: Session, ctx, result) -> int | None:
     if info is None or (ref is None and not info.sender_label):
         return None
     org = None
+    if ref is not None and ref.id is None and ref.how == "sender":
+        ctx.orgs.ensure(ref, ctx)  # a file with no rows still names its sender: the board needs the row
     if ref is not None and ref.id is not None:
         org = session.get(Organization, ref.id)
     if org is None:
@@ -228,8 +230,11 @@ def register_nil_report(session_factory: sessionmaker[Session], path: Path | str
         if org is None:
             from app.services.importing.orgs import guess_org_kind
 
-            region = info.region_code[:6] if info.region_code[:6].isdigit() else None
-            org = Organization(name=info.sender_label, kind=guess_org_kind(info.sender_label), region_code=region)
+            code = info.region_code or ""
+            region = code[:6] if len(code) >= 6 and code[:6].isdigit() else None
+            street = code if len(code) in (9, 12) and code.isdigit() else None
+            org = Organization(name=info.sender_label, kind=guess_org_kind(info.sender_label), region_code=region,
+                               street_code=street)
             if info.sender_uuid:
                 org.uuid = info.sender_uuid
             s.add(org)
