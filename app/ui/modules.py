@@ -63,3 +63,14 @@ def _stats_page(ctx: Any, window: Any) -> Any:
 
 
 MODULE_PAGES.append(("stats", "统计图表", _stats_page))
+
+
+def _submissions_page(ctx: Any, window: Any) -> Any:
+    from app.ui.dialogs.import_wizard import install_import_menu
+    from app.ui.pages.submissions_page import SubmissionsPage
+
+    install_import_menu(window, ctx)  # the 导入 menu (import wizard per kind of data, 报送情况)
+    return SubmissionsPage(ctx, window)
+
+
+MODULE_PAGES.append(("submissions", "报送情况", _submissions_page))
