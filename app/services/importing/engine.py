@@ -13,7 +13,6 @@ says; importing the same file twice changes nothing the second time.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -721,10 +720,6 @@ def field_specs(target: str) -> tuple[FieldSpec, ...]:
     from app.services.importing.targets import get_target
 
     return get_target(target).info.fields
-
-
-def describe_path(path: Path) -> str:
-    return os.fspath(path)
 
 
 __all__ = [

@@ -7,7 +7,6 @@ already in the database and to earlier rows of the file; decide new / update / u
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -43,9 +42,23 @@ def get_target(key: str) -> Target:
         names = "、".join(f"{k}（{v}）" for k, v in TARGET_TITLES.items())
         raise ValueError(f"未知的导入类型：{key}（可用：{names}）")
     if key not in _cache:
-        module = importlib.import_module(f"{__name__}.{TARGET_MODULES[key]}")
-        _cache[key] = module.TARGET
+        _cache[key] = _load(key).TARGET
     return _cache[key]
+
+
+def _load(key: str):
+    # plain import statements (not importlib) so that PyInstaller finds the modules
+    if key == "cases":
+        from app.services.importing.targets import cases as module
+    elif key == "enterprises":
+        from app.services.importing.targets import enterprises as module
+    elif key == "volunteers":
+        from app.services.importing.targets import volunteers as module
+    elif key == "services":
+        from app.services.importing.targets import services as module
+    else:
+        from app.services.importing.targets import mediators as module
+    return module
 
 
 def all_targets() -> list[Target]:
