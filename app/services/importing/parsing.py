@@ -75,11 +75,13 @@ def is_blank(value: Any) -> bool:
 
 
 def _number_text(value: Any) -> str:
-    if isinstance(value, float):
-        if value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        return f"{value:.5E}".replace("E+", "E+")
-    return str(value)
+    from app.services.importing.reader import cell_text
+
+    return cell_text(value)
+
+
+def cell_text_float(value: int) -> str:
+    return _number_text(float(value))
 
 
 def _digits_lost(field_label: str, shown: str) -> ValidationError:
@@ -98,7 +100,7 @@ def _code_text(value: Any, spec: FieldSpec, allowed_digits: tuple[int, ...]) -> 
         text = str(value)
         if len(text) in allowed_digits and len(text) <= 15:
             return text
-        raise _digits_lost(spec.label, text if len(text) <= 15 else f"{value:.5E}")
+        raise _digits_lost(spec.label, text if len(text) <= 15 else cell_text_float(value))
     if isinstance(value, float | Decimal):
         if float(value).is_integer() and abs(value) < 1e15 and len(str(int(value))) in allowed_digits:
             return str(int(value))

@@ -536,7 +536,10 @@ def cell_text(value: Any) -> str:
     if isinstance(value, float):
         if value.is_integer() and abs(value) < 1e15:
             return str(int(value))
-        return repr(value) if abs(value) < 1e15 else f"{value:.6E}"
+        if abs(value) < 1e15:
+            return repr(value)
+        mantissa, exponent = f"{value:.5E}".split("E")  # as Excel shows it: 1.20103E+17
+        return f"{mantissa.rstrip('0').rstrip('.')}E{'+' if int(exponent) >= 0 else '-'}{abs(int(exponent)):02d}"
     if isinstance(value, bool):
         return "是" if value else "否"
     return str(value)
