@@ -13,13 +13,12 @@ They are built in code: each is a form of a few rows, and the rows differ per ac
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 from PySide6.QtWidgets import (
-    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -55,12 +54,8 @@ from app.services.cases import (
 )
 from app.services.formatting import format_amount, format_date_cn
 from app.services.validation import ValidationError
+from app.ui.widgets.field_errors import ERROR_COLOUR, FieldErrors, make_error_label
 from db.enums import CloseType, PerfStatus, ReviewKind, SessionMode
-
-ERROR_COLOUR = "#b3261e"
-_INVALID_STYLE = "{cls} {{ border: 1px solid #c62828; border-radius: 3px; background: #fff6f6; }}"
-_INVALID_CHECK_STYLE = "QCheckBox { color: #b3261e; }"
-_INVALID_SPIN_STYLE = "QLineEdit { background: #fde4e4; color: #b3261e; }"
 
 REJECT_REASONS = (
     "不属于劳动人事争议调解受理范围",
@@ -86,139 +81,6 @@ def show_message(parent: QWidget, icon: QMessageBox.Icon, title: str, text: str)
     return box
 
 
-def make_error_label(parent: QWidget | None = None) -> QLabel:
-    label = QLabel(parent)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setStyleSheet(f"color: {ERROR_COLOUR};")
-    label.setProperty("role", "field_error")
-    label.hide()
-    return label
-
-
-def set_invalid(widget: QWidget, invalid: bool) -> None:
-    """Outline a field in red (or remove the outline)."""
-    widget.setProperty("invalid", invalid)
-    if isinstance(widget, QAbstractSpinBox) and (inner := widget.findChild(QLineEdit)) is not None:
-        # a border set by a style sheet makes Qt draw the spin arrows itself (badly): tint the text instead
-        inner.setStyleSheet(_INVALID_SPIN_STYLE if invalid else "")
-        return
-    if not invalid:
-        widget.setStyleSheet("")
-    elif isinstance(widget, QCheckBox):
-        widget.setStyleSheet(_INVALID_CHECK_STYLE)
-    else:
-        widget.setStyleSheet(_INVALID_STYLE.format(cls=widget.metaObject().className()))
-
-
-class FieldErrors:
-    """Shows a :class:`ValidationError` under the field it names and outlines that field in red.
-
-    Fields are registered under the Chinese labels the services use in ``ValidationError.field``; a
-    resolver may map ``err.path`` (``("parties", 2, "id_number")``) to a widget first.  An error that
-    names no registered field goes to the ``fallback`` label, so no message is ever lost.
-    """
-
-    def __init__(self, fallback: QLabel) -> None:
-        self._fallback = fallback
-        self._by_name: dict[str, tuple[QWidget, QLabel | None]] = {}
-        self._forms: dict[QLabel, QFormLayout] = {}
-        self._resolvers: list[Callable[[tuple], tuple[QWidget, QLabel | None] | None]] = []
-        self._shown: list[tuple[QWidget | None, QLabel]] = []
-        self._labels: dict[QWidget, QLabel] = {}
-
-    def add(self, names: Iterable[str], widget: QWidget, label: QLabel | None = None) -> None:
-        for name in names:
-            self._by_name[name] = (widget, label)
-        if label is not None:
-            self._labels.setdefault(widget, label)
-
-    def label_for(self, widget: QWidget) -> QLabel | None:
-        """The error label shown with ``widget`` (``None``: the fallback label)."""
-        return self._labels.get(widget)
-
-    def add_form_row(self, form: QFormLayout, widget: QWidget, names: Iterable[str]) -> QLabel:
-        """Register ``widget`` (a field of ``form``) and put a hidden error row right under it."""
-        row, _role = form.getWidgetPosition(widget)
-        if row < 0:  # the widget sits inside a row's layout: find that row
-            row = next(
-                (r for r in range(form.rowCount()) if _row_contains(form, r, widget)),
-                form.rowCount() - 1,
-            )
-        label = make_error_label(form.parentWidget())
-        form.insertRow(row + 1, "", label)
-        form.setRowVisible(label, False)
-        self._forms[label] = form
-        self._labels[widget] = label
-        self.add(names, widget, label)
-        return label
-
-    def add_resolver(self, fn: Callable[[tuple], tuple[QWidget, QLabel | None] | None]) -> None:
-        self._resolvers.append(fn)
-
-    def target(self, err: ValidationError) -> tuple[QWidget | None, QLabel]:
-        path = getattr(err, "path", None)
-        if path:
-            for fn in self._resolvers:
-                found = fn(tuple(path))
-                if found is not None:
-                    widget, label = found
-                    return widget, label or self._fallback
-        widget, label = self._by_name.get(err.field, (None, None))
-        if widget is None:
-            # "张三的身份证号" style labels: match on the end of the field name
-            for name, (w, lab) in self._by_name.items():
-                if err.field.endswith(name):
-                    widget, label = w, lab
-                    break
-        return widget, label or self._fallback
-
-    def show(self, err: ValidationError) -> QWidget | None:
-        """Show ``err``; returns the field it was shown at (``None``: shown in the fallback label)."""
-        self.clear()
-        widget, label = self.target(err)
-        label.setText(err.message)
-        if label in self._forms:
-            self._forms[label].setRowVisible(label, True)
-        label.show()
-        if widget is not None:
-            set_invalid(widget, True)
-            if widget.isEnabled():
-                widget.setFocus(Qt.FocusReason.OtherFocusReason)
-        self._shown.append((widget, label))
-        return widget
-
-    def clear_widget(self, widget: QWidget) -> None:
-        """Clear the error shown at ``widget``, if any (others stay)."""
-        if any(w is widget for w, _label in self._shown):
-            self.clear()
-
-    def clear(self) -> None:
-        for widget, label in self._shown:
-            if widget is not None:
-                set_invalid(widget, False)
-            label.clear()
-            if label in self._forms:
-                self._forms[label].setRowVisible(label, False)
-            label.hide()
-        self._shown.clear()
-
-    @property
-    def current(self) -> list[tuple[QWidget | None, str]]:
-        """What is shown now: (field, message) pairs."""
-        return [(w, lab.text()) for w, lab in self._shown]
-
-
-def _row_contains(form: QFormLayout, row: int, widget: QWidget) -> bool:
-    item = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
-    if item is None:
-        return False
-    if item.widget() is not None:
-        return item.widget() is widget or item.widget().isAncestorOf(widget)
-    lay = item.layout()
-    if lay is None:
-        return False
-    return any(lay.itemAt(i).widget() is widget for i in range(lay.count()))
 
 
 # =============================================================================================

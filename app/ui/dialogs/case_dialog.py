@@ -66,16 +66,9 @@ from app.services.validation import (
     parse_amount,
 )
 from app.services.volunteers import recusal_notice
-from app.ui.dialogs.case_actions import (
-    ACTION_DIALOGS,
-    ERROR_COLOUR,
-    ActionDialog,
-    FieldErrors,
-    make_error_label,
-    select_data,
-    show_message,
-)
+from app.ui.dialogs.case_actions import ACTION_DIALOGS, ActionDialog, select_data, show_message
 from app.ui.forms.ui_case_dialog import Ui_CaseDialog
+from app.ui.widgets.field_errors import ERROR_COLOUR, FieldErrors, make_error_label, reveal
 from db.enums import ApplyMode, CaseStatus, PartyKind, PartyRole, PerfStatus, ReviewKind, SessionMode
 
 log = logging.getLogger(__name__)
@@ -1011,7 +1004,8 @@ class CaseDialog(QDialog):
                 result = self.service.update_registration(self.case_id, draft)
         except ValidationError as err:
             widget = self.errors.show(err)
-            self._show_tab_of(widget)
+            if widget is not None:
+                reveal(widget)
             return False
         except CaseActionError as err:
             show_message(self, QMessageBox.Icon.Warning, "无法保存", err.message)
@@ -1021,19 +1015,6 @@ class CaseDialog(QDialog):
         self._show_warnings([*result.warnings, *(self.view.warnings if self.view else [])])
         self.case_changed.emit(result.case_id)
         return True
-
-    def _show_tab_of(self, widget: QWidget | None) -> None:
-        if widget is None:
-            return
-        for i in range(self.ui.tabs.count()):
-            page = self.ui.tabs.widget(i)
-            if page.isAncestorOf(widget):
-                self.ui.tabs.setCurrentIndex(i)
-                if i == 0:
-                    self.ui.registration_scroll.ensureWidgetVisible(widget)
-                elif i == 1:
-                    self.ui.parties_scroll.ensureWidgetVisible(widget)
-                return
 
     # --- actions --------------------------------------------------------------------------------------
     def open_action(self, name: str) -> ActionDialog | None:

@@ -15,8 +15,9 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
 from app.services import enterprises as ent_service
 from app.services import organizations as org_service
 from app.services.validation import ValidationError, employer_type_from_credit_code, normalize_text
-from app.ui.dialogs.organization_dialog import FieldErrors, set_combo_data
+from app.ui.dialogs.organization_dialog import set_combo_data
 from app.ui.forms.ui_enterprise_dialog import Ui_EnterpriseDialog
+from app.ui.widgets.field_errors import FormFieldErrors, accept_saved
 from db.lookups import INDUSTRY
 
 
@@ -59,7 +60,7 @@ class EnterpriseDialog(QDialog):
         for o in ent_service.OWNERSHIPS:
             ui.ownership_combo.addItem(o, o)
 
-        self.errors = FieldErrors(
+        self.errors = FormFieldErrors(
             ui.error_label,
             {
                 "单位名称": ui.name_edit,
@@ -150,18 +151,9 @@ class EnterpriseDialog(QDialog):
 
     def save(self) -> bool:
         self.errors.clear()
-        try:
-            if self.enterprise_id is None:
-                result = ent_service.create_enterprise(self._sf, self.data())
-            else:
-                result = ent_service.update_enterprise(self._sf, self.enterprise_id, self.data())
-        except ValidationError as exc:
-            self.errors.show(exc)
-            return False
-        except org_service.ActionRefused as exc:
-            self.errors.show(str(exc))
-            return False
-        self.saved_id = result.id
-        self.warnings = result.warnings
-        self.accept()
-        return True
+        return accept_saved(self, self._write, self.errors.show, (ValidationError, org_service.ActionRefused))
+
+    def _write(self) -> org_service.SaveResult:
+        if self.enterprise_id is None:
+            return ent_service.create_enterprise(self._sf, self.data())
+        return ent_service.update_enterprise(self._sf, self.enterprise_id, self.data())

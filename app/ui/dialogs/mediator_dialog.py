@@ -11,9 +11,10 @@ from PySide6.QtWidgets import QAbstractItemView, QDialog, QDialogButtonBox, QHea
 from app.services import mediators as mediator_service
 from app.services import organizations as org_service
 from app.services.validation import ValidationError
-from app.ui.dialogs.organization_dialog import FieldErrors, set_combo_data
+from app.ui.dialogs.organization_dialog import set_combo_data
 from app.ui.forms.ui_mediator_dialog import Ui_MediatorDialog
 from app.ui.models.organization_models import TrainingGridModel
+from app.ui.widgets.field_errors import FormFieldErrors, accept_saved
 from db.lookups import MEDIATOR_BACKGROUND
 
 
@@ -67,7 +68,7 @@ class MediatorDialog(QDialog):
         ui.training_add_button.clicked.connect(self._add_training)
         ui.training_remove_button.clicked.connect(self._remove_training)
 
-        self.errors = FieldErrors(
+        self.errors = FormFieldErrors(
             ui.error_label,
             {
                 "所属调解组织": ui.organization_combo,
@@ -148,21 +149,12 @@ class MediatorDialog(QDialog):
 
     def save(self) -> bool:
         self.errors.clear()
-        try:
-            if self.mediator_id is None:
-                result = mediator_service.create_mediator(self._sf, self.data())
-            else:
-                result = mediator_service.update_mediator(self._sf, self.mediator_id, self.data())
-        except ValidationError as exc:
-            self.errors.show(exc)
-            return False
-        except org_service.ActionRefused as exc:
-            self.errors.show(str(exc))
-            return False
-        self.saved_id = result.id
-        self.warnings = result.warnings
-        self.accept()
-        return True
+        return accept_saved(self, self._write, self.errors.show, (ValidationError, org_service.ActionRefused))
+
+    def _write(self) -> org_service.SaveResult:
+        if self.mediator_id is None:
+            return mediator_service.create_mediator(self._sf, self.data())
+        return mediator_service.update_mediator(self._sf, self.mediator_id, self.data())
 
     def _add_training(self) -> None:
         row = self.trainings.add_row()

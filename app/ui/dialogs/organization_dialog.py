@@ -1,6 +1,6 @@
-"""调解组织 dialog: the profile of one organization (new or existing), and :class:`FieldErrors`, which puts a
-service's :class:`~app.services.validation.ValidationError` next to the field it names (shared by the
-mediator and enterprise dialogs).
+"""调解组织 dialog: the profile of one organization (new or existing); a service's
+:class:`~app.services.validation.ValidationError` is shown next to the field it names
+(:class:`~app.ui.widgets.field_errors.FormFieldErrors`).
 
 The dialog only reads its widgets into an :class:`~app.services.organizations.OrganizationInput` and calls
 the service; the service validates and writes in one transaction, so a refused save changes nothing.
@@ -8,8 +8,7 @@ the service; the service validates and writes in one transaction, so a refused s
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QTimer
@@ -18,11 +17,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QHeaderView,
-    QLabel,
-    QStackedWidget,
-    QTabWidget,
     QWidget,
 )
 
@@ -31,117 +26,8 @@ from app.services.formatting import format_amount
 from app.services.validation import ValidationError
 from app.ui.forms.ui_org_dialog import Ui_OrgDialog
 from app.ui.models.organization_models import TitleGridModel
+from app.ui.widgets.field_errors import FormFieldErrors, accept_saved
 from db.lookups import ORG_KIND
-
-_INVALID_STYLE = "border: 1px solid #b3261e; border-radius: 2px;"
-
-
-class FieldErrors:
-    """Shows a ValidationError under the widget of its field (in its form layout), outlines the widget in
-    red, brings its tab to the front and focuses it; the message also goes to the dialog's error label.
-
-    ``fields`` maps the Chinese field labels used by the services to widgets; ``patterns`` maps regular
-    expressions (for labels such as 「第2条培训的日期」) to widgets.
-    """
-
-    def __init__(
-        self,
-        summary: QLabel,
-        fields: Mapping[str, QWidget],
-        patterns: Mapping[str, QWidget] | None = None,
-    ) -> None:
-        self.summary = summary
-        self.fields = dict(fields)
-        self.patterns = [(re.compile(p), w) for p, w in (patterns or {}).items()]
-        self._label: QLabel | None = None
-        self._form: QFormLayout | None = None
-        self._marked: QWidget | None = None
-        self._old_style = ""
-        self.widget: QWidget | None = None  # the widget of the last error (tests read it)
-
-    def widget_for(self, field: str) -> QWidget | None:
-        if field in self.fields:
-            return self.fields[field]
-        for pattern, widget in self.patterns:
-            if pattern.search(field):
-                return widget
-        return None
-
-    def clear(self) -> None:
-        if self._label is not None and self._form is not None:
-            self._form.removeRow(self._label)  # deletes the label
-        self._label = self._form = None
-        if self._marked is not None:
-            self._marked.setStyleSheet(self._old_style)
-            self._marked = None
-        self.summary.clear()
-        self.summary.setVisible(False)
-        self.widget = None
-
-    def show(self, error: ValidationError | str, field: str | None = None) -> None:
-        self.clear()
-        message = error.message if isinstance(error, ValidationError) else str(error)
-        field = error.field if isinstance(error, ValidationError) else field
-        self.summary.setText(message)
-        self.summary.setVisible(True)
-        widget = self.widget_for(field) if field else None
-        self.widget = widget
-        if widget is None:
-            return
-        self._old_style = widget.styleSheet()
-        widget.setStyleSheet(_INVALID_STYLE)
-        self._marked = widget
-        self._reveal(widget)
-        form, row = _form_row(widget)
-        if form is not None:
-            label = QLabel(message)
-            label.setWordWrap(True)
-            label.setObjectName("field_error_label")
-            label.setStyleSheet("color: #b3261e;")
-            form.insertRow(row + 1, "", label)
-            self._label, self._form = label, form
-        widget.setFocus()
-
-    @staticmethod
-    def _reveal(widget: QWidget) -> None:
-        child, parent = widget, widget.parentWidget()
-        while parent is not None:
-            tabs = parent.parentWidget()
-            if isinstance(tabs, QTabWidget):  # parent is the QStackedWidget of a tab widget
-                index = tabs.indexOf(child)
-                if index >= 0:
-                    tabs.setCurrentIndex(index)
-            child, parent = parent, parent.parentWidget()
-
-
-def _form_row(widget: QWidget) -> tuple[QFormLayout | None, int]:
-    """The form layout that holds ``widget`` (or the container it sits in) and its row."""
-    w = widget
-    while w is not None and w.parentWidget() is not None and not isinstance(w, QDialog):
-        parent = w.parentWidget()
-        if isinstance(parent, QStackedWidget | QTabWidget):
-            break  # the form that holds a widget never lies beyond its tab page
-        found = _find_in_form(parent.layout(), w)
-        if found is not None:
-            return found
-        w = parent
-    return None, -1
-
-
-def _find_in_form(layout, widget) -> tuple[QFormLayout, int] | None:
-    if layout is None:
-        return None
-    if isinstance(layout, QFormLayout):
-        row, _role = layout.getWidgetPosition(widget)
-        if row >= 0:
-            return layout, row
-    for i in range(layout.count()):
-        child = layout.itemAt(i).layout()
-        if child is not None:
-            found = _find_in_form(child, widget)
-            if found is not None:
-                return found
-    return None
 
 
 def set_combo_data(combo, value: Any) -> None:
@@ -187,7 +73,7 @@ class OrganizationDialog(QDialog):
         ui.title_add_button.clicked.connect(self._add_title)
         ui.title_remove_button.clicked.connect(self._remove_title)
 
-        self.errors = FieldErrors(
+        self.errors = FormFieldErrors(
             ui.error_label,
             {
                 "组织名称": ui.name_edit,
@@ -304,21 +190,12 @@ class OrganizationDialog(QDialog):
     def save(self) -> bool:
         """Validate and write through the service; on an error show it at its field and stay open."""
         self.errors.clear()
-        try:
-            if self.org_id is None:
-                result = org_service.create_organization(self._sf, self.data())
-            else:
-                result = org_service.update_organization(self._sf, self.org_id, self.data())
-        except ValidationError as exc:
-            self.errors.show(exc)
-            return False
-        except org_service.ActionRefused as exc:
-            self.errors.show(str(exc))
-            return False
-        self.saved_id = result.id
-        self.warnings = result.warnings
-        self.accept()
-        return True
+        return accept_saved(self, self._write, self.errors.show, (ValidationError, org_service.ActionRefused))
+
+    def _write(self) -> org_service.SaveResult:
+        if self.org_id is None:
+            return org_service.create_organization(self._sf, self.data())
+        return org_service.update_organization(self._sf, self.org_id, self.data())
 
     # --- small behaviours --------------------------------------------------------------------------
     def _update_name_warning(self) -> None:

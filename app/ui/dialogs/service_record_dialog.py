@@ -16,7 +16,7 @@ from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QWidget
 
 from app.services.formatting import fen_to_yuan
-from app.services.validation import ValidationError, parse_amount_optional
+from app.services.validation import parse_amount_optional
 from app.services.volunteers import (
     ServiceInput,
     VolunteerService,
@@ -159,12 +159,5 @@ class ServiceRecordDialog(_FormDialog):
         return data
 
     def save(self) -> bool:
-        try:
-            result = self.service.save_service_record(self.data(), self.record_id)
-        except ValidationError as exc:
-            self._refused(exc)
-            return False
-        self.saved_id, self.warnings = result.id, result.warnings
-        self.accept()
-        return True
+        return self._save_with(lambda: self.service.save_service_record(self.data(), self.record_id))
 

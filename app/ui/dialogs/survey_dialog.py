@@ -6,6 +6,8 @@ contacts it; the service refuses a missing enterprise or score and a date in the
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QWidget
 
@@ -75,20 +77,16 @@ class SurveyDialog(_FormDialog):
         self.scores[score].setChecked(True)
 
     def save(self) -> bool:
+        return self._save_with(self._write)
+
+    def _write(self) -> Any:
         ui = self.ui
-        try:
-            eid = self.suggestions.selected_id()
-            if eid is None:
-                text = ui.enterprise_edit.text().strip()
-                raise ValidationError("被调查企业", self.tr("被调查企业：企业名录中没有“{t}”，请从输入时的提示中选择。")
-                                      .format(t=text) if text else self.tr("被调查企业：请选择企业"))
-            result = self.service.save_survey(
-                enterprise_id=eid, volunteer_id=ui.volunteer_combo.currentData(),
-                surveyed_on=get_date(ui.surveyed_on_edit), score=self.score() or 0,
-                opinions=ui.opinions_edit.toPlainText())
-        except ValidationError as exc:
-            self._refused(exc)
-            return False
-        self.saved_id, self.warnings = result.id, result.warnings
-        self.accept()
-        return True
+        eid = self.suggestions.selected_id()
+        if eid is None:
+            text = ui.enterprise_edit.text().strip()
+            raise ValidationError("被调查企业", self.tr("被调查企业：企业名录中没有“{t}”，请从输入时的提示中选择。")
+                                  .format(t=text) if text else self.tr("被调查企业：请选择企业"))
+        return self.service.save_survey(
+            enterprise_id=eid, volunteer_id=ui.volunteer_combo.currentData(),
+            surveyed_on=get_date(ui.surveyed_on_edit), score=self.score() or 0,
+            opinions=ui.opinions_edit.toPlainText())

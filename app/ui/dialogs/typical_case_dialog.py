@@ -31,7 +31,7 @@ from app.services.organizations import (
     load_typical_case,
     save_typical_case,
 )
-from app.ui.dialogs.case_actions import ERROR_COLOUR
+from app.ui.widgets.field_errors import ERROR_COLOUR
 
 log = logging.getLogger(__name__)
 

@@ -9,6 +9,7 @@ After a successful save ``saved_id`` and ``warnings`` hold the result (the page 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -36,6 +37,7 @@ from app.services.volunteers import (
 from app.ui.forms.ui_volunteer_contact_dialog import Ui_ContactDialog
 from app.ui.forms.ui_volunteer_dialog import Ui_VolunteerDialog
 from app.ui.models.volunteer_models import EnterpriseSuggestions
+from app.ui.widgets.field_errors import FormFieldErrors, accept_saved
 from db.enums import VolunteerStatus
 
 ETHNICITIES = ("汉族", "回族", "满族", "蒙古族", "朝鲜族", "壮族", "维吾尔族", "藏族", "苗族", "土家族", "彝族", "其他")
@@ -101,16 +103,13 @@ class _FormDialog(QDialog):
         self.ui.button_box.rejected.connect(self.reject)
 
     def _refused(self, exc: ValidationError) -> None:
-        show_error(self.ui.message_label, exc)
-        name = self.FIELD_WIDGETS.get(getattr(exc, "field", ""))
-        widget: QWidget | None = getattr(self.ui, name, None) if name else None
-        if widget is not None:
-            tabs = getattr(self.ui, "dialog_tabs", None)
-            if tabs is not None:
-                for i in range(tabs.count()):
-                    if tabs.widget(i).isAncestorOf(widget):
-                        tabs.setCurrentIndex(i)
-            widget.setFocus()
+        if getattr(self, "errors", None) is None:
+            fields = {label: getattr(self.ui, name) for label, name in self.FIELD_WIDGETS.items()}
+            self.errors = FormFieldErrors(self.ui.message_label, fields)
+        self.errors.show(exc)
+
+    def _save_with(self, call: Callable[[], Any]) -> bool:
+        return accept_saved(self, call, self._refused)
 
     def save(self) -> bool:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -247,14 +246,7 @@ class VolunteerDialog(_FormDialog):
 
     # --- saving -----------------------------------------------------------------------------------------
     def save(self) -> bool:
-        try:
-            result = self.service.save_volunteer(self.data())
-        except ValidationError as exc:
-            self._refused(exc)
-            return False
-        self.saved_id, self.warnings = result.id, result.warnings
-        self.accept()
-        return True
+        return self._save_with(lambda: self.service.save_volunteer(self.data()))
 
 
 # --- contacted enterprise -------------------------------------------------------------------------------
@@ -357,11 +349,4 @@ class ContactDialog(_FormDialog):
         return data
 
     def save(self) -> bool:
-        try:
-            result = self.service.save_contact(self.data(), self.contact_id)
-        except ValidationError as exc:
-            self._refused(exc)
-            return False
-        self.saved_id, self.warnings = result.id, result.warnings
-        self.accept()
-        return True
+        return self._save_with(lambda: self.service.save_contact(self.data(), self.contact_id))

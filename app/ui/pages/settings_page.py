@@ -23,9 +23,10 @@ from app.paths import resource_path
 from app.services import business_rules as rules
 from app.services.deadlines import START_BASES
 from app.services.validation import ValidationError
-from app.ui.dialogs.case_actions import ERROR_COLOUR, FieldErrors, select_data
+from app.ui.dialogs.case_actions import select_data
 from app.ui.forms.ui_settings_page import Ui_SettingsPage
 from app.ui.settings_store import SettingsStore
+from app.ui.widgets.field_errors import ERROR_COLOUR, FieldErrors
 from app.version import __version__
 
 HOLIDAY_FILE = "holidays-cn.json"

@@ -1,0 +1,305 @@
+"""Showing a service's :class:`~app.services.validation.ValidationError` at the field it names.
+
+- :func:`set_invalid` outlines a field in red (a spin box gets a tinted text instead, so Qt keeps drawing
+  its arrows);
+- :func:`reveal` brings the tab (and scrolls the scroll area) that holds a field to the front;
+- :class:`FieldErrors` shows the message in a hidden row registered under the field (case dialogs, the
+  action dialogs, the settings page);
+- :class:`FormFieldErrors` shows it in the dialog's summary label and in a row it inserts under the field
+  of a form (the organization, mediator, enterprise and volunteer dialogs);
+- :func:`accept_saved` runs a dialog's service call, shows a refusal and keeps the dialog open, or keeps
+  ``saved_id`` and ``warnings`` and accepts.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QCheckBox,
+    QDialog,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QStackedWidget,
+    QTabWidget,
+    QWidget,
+)
+
+from app.services.validation import ValidationError
+
+ERROR_COLOUR = "#b3261e"
+_INVALID_STYLE = "{cls} {{ border: 1px solid #c62828; border-radius: 3px; background: #fff6f6; }}"
+_INVALID_CHECK_STYLE = "QCheckBox { color: #b3261e; }"
+_INVALID_SPIN_STYLE = "QLineEdit { background: #fde4e4; color: #b3261e; }"
+
+
+def make_error_label(parent: QWidget | None = None) -> QLabel:
+    label = QLabel(parent)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setStyleSheet(f"color: {ERROR_COLOUR};")
+    label.setProperty("role", "field_error")
+    label.hide()
+    return label
+
+
+def set_invalid(widget: QWidget, invalid: bool) -> None:
+    """Outline a field in red (or remove the outline)."""
+    widget.setProperty("invalid", invalid)
+    if isinstance(widget, QAbstractSpinBox) and (inner := widget.findChild(QLineEdit)) is not None:
+        # a border set by a style sheet makes Qt draw the spin arrows itself (badly): tint the text instead
+        inner.setStyleSheet(_INVALID_SPIN_STYLE if invalid else "")
+        return
+    if not invalid:
+        widget.setStyleSheet("")
+    elif isinstance(widget, QCheckBox):
+        widget.setStyleSheet(_INVALID_CHECK_STYLE)
+    else:
+        widget.setStyleSheet(_INVALID_STYLE.format(cls=widget.metaObject().className()))
+
+
+class FieldErrors:
+    """Shows a :class:`ValidationError` under the field it names and outlines that field in red.
+
+    Fields are registered under the Chinese labels the services use in ``ValidationError.field``; a
+    resolver may map ``err.path`` (``("parties", 2, "id_number")``) to a widget first.  An error that
+    names no registered field goes to the ``fallback`` label, so no message is ever lost.
+    """
+
+    def __init__(self, fallback: QLabel) -> None:
+        self._fallback = fallback
+        self._by_name: dict[str, tuple[QWidget, QLabel | None]] = {}
+        self._forms: dict[QLabel, QFormLayout] = {}
+        self._resolvers: list[Callable[[tuple], tuple[QWidget, QLabel | None] | None]] = []
+        self._shown: list[tuple[QWidget | None, QLabel]] = []
+        self._labels: dict[QWidget, QLabel] = {}
+
+    def add(self, names: Iterable[str], widget: QWidget, label: QLabel | None = None) -> None:
+        for name in names:
+            self._by_name[name] = (widget, label)
+        if label is not None:
+            self._labels.setdefault(widget, label)
+
+    def label_for(self, widget: QWidget) -> QLabel | None:
+        """The error label shown with ``widget`` (``None``: the fallback label)."""
+        return self._labels.get(widget)
+
+    def add_form_row(self, form: QFormLayout, widget: QWidget, names: Iterable[str]) -> QLabel:
+        """Register ``widget`` (a field of ``form``) and put a hidden error row right under it."""
+        row, _role = form.getWidgetPosition(widget)
+        if row < 0:  # the widget sits inside a row's layout: find that row
+            row = next(
+                (r for r in range(form.rowCount()) if _row_contains(form, r, widget)),
+                form.rowCount() - 1,
+            )
+        label = make_error_label(form.parentWidget())
+        form.insertRow(row + 1, "", label)
+        form.setRowVisible(label, False)
+        self._forms[label] = form
+        self._labels[widget] = label
+        self.add(names, widget, label)
+        return label
+
+    def add_resolver(self, fn: Callable[[tuple], tuple[QWidget, QLabel | None] | None]) -> None:
+        self._resolvers.append(fn)
+
+    def target(self, err: ValidationError) -> tuple[QWidget | None, QLabel]:
+        path = getattr(err, "path", None)
+        if path:
+            for fn in self._resolvers:
+                found = fn(tuple(path))
+                if found is not None:
+                    widget, label = found
+                    return widget, label or self._fallback
+        widget, label = self._by_name.get(err.field, (None, None))
+        if widget is None:
+            # "张三的身份证号" style labels: match on the end of the field name
+            for name, (w, lab) in self._by_name.items():
+                if err.field.endswith(name):
+                    widget, label = w, lab
+                    break
+        return widget, label or self._fallback
+
+    def show(self, err: ValidationError) -> QWidget | None:
+        """Show ``err``; returns the field it was shown at (``None``: shown in the fallback label)."""
+        self.clear()
+        widget, label = self.target(err)
+        label.setText(err.message)
+        if label in self._forms:
+            self._forms[label].setRowVisible(label, True)
+        label.show()
+        if widget is not None:
+            set_invalid(widget, True)
+            if widget.isEnabled():
+                widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._shown.append((widget, label))
+        return widget
+
+    def clear_widget(self, widget: QWidget) -> None:
+        """Clear the error shown at ``widget``, if any (others stay)."""
+        if any(w is widget for w, _label in self._shown):
+            self.clear()
+
+    def clear(self) -> None:
+        for widget, label in self._shown:
+            if widget is not None:
+                set_invalid(widget, False)
+            label.clear()
+            if label in self._forms:
+                self._forms[label].setRowVisible(label, False)
+            label.hide()
+        self._shown.clear()
+
+    @property
+    def current(self) -> list[tuple[QWidget | None, str]]:
+        """What is shown now: (field, message) pairs."""
+        return [(w, lab.text()) for w, lab in self._shown]
+
+
+def _row_contains(form: QFormLayout, row: int, widget: QWidget) -> bool:
+    item = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+    if item is None:
+        return False
+    if item.widget() is not None:
+        return item.widget() is widget or item.widget().isAncestorOf(widget)
+    lay = item.layout()
+    if lay is None:
+        return False
+    return any(lay.itemAt(i).widget() is widget for i in range(lay.count()))
+
+
+def reveal(widget: QWidget) -> None:
+    """Bring every tab that holds ``widget`` to the front and scroll it into view in its scroll areas."""
+    child, parent = widget, widget.parentWidget()
+    while parent is not None:
+        tabs = parent.parentWidget()
+        if isinstance(tabs, QTabWidget):  # parent is the QStackedWidget of a tab widget
+            index = tabs.indexOf(child)
+            if index >= 0:
+                tabs.setCurrentIndex(index)
+        child, parent = parent, parent.parentWidget()
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QScrollArea):
+            parent.ensureWidgetVisible(widget)
+        parent = parent.parentWidget()
+
+
+def accept_saved(
+    dialog: QDialog,
+    call: Callable[[], Any],
+    show: Callable[[Exception], Any],
+    refusals: tuple[type[Exception], ...] = (ValidationError,),
+) -> bool:
+    """Run ``call`` (the service's save); on one of ``refusals`` ``show`` it and stay open (``False``);
+    otherwise keep the result's ``id`` and ``warnings`` as ``dialog.saved_id`` / ``dialog.warnings`` and accept."""
+    try:
+        result = call()
+    except refusals as exc:
+        show(exc)
+        return False
+    dialog.saved_id, dialog.warnings = result.id, result.warnings  # type: ignore[attr-defined]
+    dialog.accept()
+    return True
+
+
+class FormFieldErrors:
+    """Shows a ValidationError under the widget of its field (in its form layout), outlines the widget in
+    red, brings its tab to the front and focuses it; the message also goes to the dialog's error label.
+
+    ``fields`` maps the Chinese field labels used by the services to widgets; ``patterns`` maps regular
+    expressions (for labels such as 「第2条培训的日期」) to widgets.
+    """
+
+    def __init__(
+        self,
+        summary: QLabel,
+        fields: Mapping[str, QWidget],
+        patterns: Mapping[str, QWidget] | None = None,
+    ) -> None:
+        self.summary = summary
+        self.fields = dict(fields)
+        self.patterns = [(re.compile(p), w) for p, w in (patterns or {}).items()]
+        self._label: QLabel | None = None
+        self._form: QFormLayout | None = None
+        self._marked: QWidget | None = None
+        self.widget: QWidget | None = None  # the widget of the last error (tests read it)
+
+    def widget_for(self, field: str) -> QWidget | None:
+        if field in self.fields:
+            return self.fields[field]
+        for pattern, widget in self.patterns:
+            if pattern.search(field):
+                return widget
+        return None
+
+    def clear(self) -> None:
+        if self._label is not None and self._form is not None:
+            self._form.removeRow(self._label)  # deletes the label
+        self._label = self._form = None
+        if self._marked is not None:
+            set_invalid(self._marked, False)
+            self._marked = None
+        self.summary.clear()
+        self.summary.setVisible(False)
+        self.widget = None
+
+    def show(self, error: Exception | str, field: str | None = None) -> None:
+        """Show ``error`` (a :class:`ValidationError` at its field; another refusal or a text in the summary)."""
+        self.clear()
+        message = error.message if isinstance(error, ValidationError) else str(error)
+        field = error.field if isinstance(error, ValidationError) else field
+        self.summary.setText(message)
+        self.summary.setVisible(True)
+        widget = self.widget_for(field) if field else None
+        self.widget = widget
+        if widget is None:
+            return
+        set_invalid(widget, True)
+        self._marked = widget
+        reveal(widget)
+        form, row = _form_row(widget)
+        if form is not None:
+            label = make_error_label()
+            label.setObjectName("field_error_label")
+            label.setText(message)
+            form.insertRow(row + 1, "", label)
+            label.show()
+            self._label, self._form = label, form
+        widget.setFocus()
+
+
+def _form_row(widget: QWidget) -> tuple[QFormLayout | None, int]:
+    """The form layout that holds ``widget`` (or the container it sits in) and its row."""
+    w = widget
+    while w is not None and w.parentWidget() is not None and not isinstance(w, QDialog):
+        parent = w.parentWidget()
+        if isinstance(parent, QStackedWidget | QTabWidget):
+            break  # the form that holds a widget never lies beyond its tab page
+        found = _find_in_form(parent.layout(), w)
+        if found is not None:
+            return found
+        w = parent
+    return None, -1
+
+
+def _find_in_form(layout, widget) -> tuple[QFormLayout, int] | None:
+    if layout is None:
+        return None
+    if isinstance(layout, QFormLayout):
+        row, _role = layout.getWidgetPosition(widget)
+        if row >= 0:
+            return layout, row
+    for i in range(layout.count()):
+        child = layout.itemAt(i).layout()
+        if child is not None:
+            found = _find_in_form(child, widget)
+            if found is not None:
+                return found
+    return None
