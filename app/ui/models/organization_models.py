@@ -14,19 +14,16 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
 
 from app.services.formatting import format_date_iso, format_percent
+from app.ui.models.base import ID_ROLE, ROW_ROLE, SORT_ROLE, RowsTableModel
+from app.ui.models.base import Index as _Index
 
 log = logging.getLogger(__name__)
 
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1
-ID_ROLE = Qt.ItemDataRole.UserRole + 2
-SORT_ROLE = Qt.ItemDataRole.UserRole + 3
 STATUS_ROLE = Qt.ItemDataRole.UserRole + 4
-
-_Index = QModelIndex | QPersistentModelIndex
 
 RED = QColor("#b3261e")
 GREEN = QColor("#1e7b34")
@@ -50,66 +47,39 @@ CENTER = Qt.AlignmentFlag.AlignCenter
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
-class RowsModel(QAbstractTableModel):
+class RowsModel(RowsTableModel):
     """A read-only table over a list of row objects described by :class:`Column`\\ s."""
 
     columns: tuple[Column, ...] = ()
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[Any] = []
-
-    # --- contents -----------------------------------------------------------------------------------
-    def set_rows(self, rows: Sequence[Any]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rows(self) -> list[Any]:
-        return list(self._rows)
-
-    def row_at(self, row: int) -> Any:
-        return self._rows[row]
+    def column_specs(self) -> tuple[Column, ...]:
+        return self.columns
 
     def row_of_id(self, row_id: int) -> int:
         return next((i for i, r in enumerate(self._rows) if getattr(r, "id", None) == row_id), -1)
-
-    # --- Qt ------------------------------------------------------------------------------------------
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.columns[section].title
         return None
 
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        col = self.columns[index.column()]
-        try:
-            if role == Qt.ItemDataRole.DisplayRole:
-                value = col.text(row)
-                return "" if value is None else str(value)
-            if role == SORT_ROLE:
-                value = (col.sort or col.text)(row)
-                return "" if value is None else value
-            if role == ROW_ROLE:
-                return row
-            if role == ID_ROLE:
-                return getattr(row, "id", None)
-            if role == Qt.ItemDataRole.TextAlignmentRole and col.align is not None:
-                return int(col.align)
-            if role == Qt.ItemDataRole.ToolTipRole and col.tooltip is not None:
-                return col.tooltip(row)
-            return self.extra_data(row, col, role)
-        except Exception:  # one bad cell must not break painting
-            log.exception("cell %s of row %s", col.key, index.row())
-            return None
+    def cell(self, row: Any, column: int, role: int) -> Any:
+        col = self.columns[column]
+        if role == Qt.ItemDataRole.DisplayRole:
+            value = col.text(row)
+            return "" if value is None else str(value)
+        if role == SORT_ROLE:
+            value = (col.sort or col.text)(row)
+            return "" if value is None else value
+        if role == ROW_ROLE:
+            return row
+        if role == ID_ROLE:
+            return getattr(row, "id", None)
+        if role == Qt.ItemDataRole.TextAlignmentRole and col.align is not None:
+            return int(col.align)
+        if role == Qt.ItemDataRole.ToolTipRole and col.tooltip is not None:
+            return col.tooltip(row)
+        return self.extra_data(row, col, role)
 
     def extra_data(self, row: Any, col: Column, role: int) -> Any:
         return None

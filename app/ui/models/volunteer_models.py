@@ -18,10 +18,8 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
-    QAbstractTableModel,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     QStringListModel,
     Qt,
     QTimer,
@@ -47,15 +45,11 @@ from app.services.volunteers import (
     figure_display,
     minutes_to_hours,
 )
+from app.ui.models.base import ID_ROLE, ROW_ROLE, SORT_ROLE, Index, RowsTableModel
 
 log = logging.getLogger(__name__)
 
-ROW_ROLE = Qt.ItemDataRole.UserRole + 1
-ID_ROLE = Qt.ItemDataRole.UserRole + 2
-SORT_ROLE = Qt.ItemDataRole.UserRole + 3
 STATE_ROLE = Qt.ItemDataRole.UserRole + 4
-
-Index = QModelIndex | QPersistentModelIndex
 
 RED = (QColor("#b3261e"), QColor("#fdecea"))
 AMBER = (QColor("#8a5300"), QColor("#fff4d6"))
@@ -86,36 +80,16 @@ class Column:
     colours: Callable[[Any], tuple[QColor | None, QColor | None] | None] | None = None
 
 
-class RowsModel(QAbstractTableModel):
+class RowsModel(RowsTableModel):
     """A read-only table of detached rows described by :attr:`COLUMNS`."""
 
     COLUMNS: tuple[Column, ...] = ()
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._rows: list[Any] = []
-
-    # --- rows -------------------------------------------------------------------------------------------
-    def set_rows(self, rows: Sequence[Any]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rows(self) -> list[Any]:
-        return list(self._rows)
-
-    def row_at(self, row: int) -> Any:
-        return self._rows[row]
+    def column_specs(self) -> tuple[Column, ...]:
+        return self.COLUMNS
 
     def row_id(self, row: Any) -> Any:
         return getattr(row, "id", None)
-
-    # --- Qt ---------------------------------------------------------------------------------------------
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.COLUMNS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
@@ -125,33 +99,26 @@ class RowsModel(QAbstractTableModel):
             return section + 1
         return None
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)):
-            return None
-        row = self._rows[index.row()]
-        col = self.COLUMNS[index.column()]
-        try:
-            if role == Qt.ItemDataRole.DisplayRole:
-                return col.text(row)
-            if role == ROW_ROLE:
-                return row
-            if role == ID_ROLE:
-                return self.row_id(row)
-            if role == SORT_ROLE:
-                return col.sort(row) if col.sort is not None else col.text(row)
-            if role == Qt.ItemDataRole.TextAlignmentRole:
-                return int(col.align)
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return col.tip(row) if col.tip is not None else (col.text(row) or None)
-            if role in (Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.BackgroundRole) and col.colours is not None:
-                pair = col.colours(row)
-                if pair:
-                    colour = pair[0] if role == Qt.ItemDataRole.ForegroundRole else pair[1]
-                    return QBrush(colour) if colour is not None else None
-            return self.extra_data(row, index.column(), role)
-        except Exception:  # one bad cell must not break painting
-            log.exception("cannot show row %s column %s", index.row(), index.column())
-            return None
+    def cell(self, row: Any, column: int, role: int) -> Any:
+        col = self.COLUMNS[column]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return col.text(row)
+        if role == ROW_ROLE:
+            return row
+        if role == ID_ROLE:
+            return self.row_id(row)
+        if role == SORT_ROLE:
+            return col.sort(row) if col.sort is not None else col.text(row)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(col.align)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return col.tip(row) if col.tip is not None else (col.text(row) or None)
+        if role in (Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.BackgroundRole) and col.colours is not None:
+            pair = col.colours(row)
+            if pair:
+                colour = pair[0] if role == Qt.ItemDataRole.ForegroundRole else pair[1]
+                return QBrush(colour) if colour is not None else None
+        return self.extra_data(row, column, role)
 
     def extra_data(self, row: Any, column: int, role: int) -> Any:
         return None
