@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.services.organizations import ActionRefused, SaveResult
+from app.services.organizations import ActionRefused, SaveResult, create_with_children, update_with_children
 from app.services.validation import (
     ValidationError,
     check_id_number,
@@ -358,48 +358,41 @@ def validate_mediator(
     return values, trainings, warnings
 
 
-def _write_trainings(session: Session, mediator: Mediator, trainings: list[dict[str, Any]]) -> None:
-    mediator.trainings.clear()
-    session.flush()
-    for t in trainings:
-        mediator.trainings.append(MediatorTraining(**t))
+def _check_organization_change(s: Session, m: Mediator, values: dict[str, Any]) -> None:
+    if values["organization_id"] != m.organization_id:
+        used = s.scalar(select(func.count()).select_from(CaseMediator).where(CaseMediator.mediator_id == m.id))
+        if used:
+            raise ValidationError(
+                "所属调解组织",
+                f"所属调解组织：该调解员已参与 {used} 件案件，不能改到其他组织；请登记离任，再在新组织中新增",
+            )
 
 
 def create_mediator(
     session_factory: sessionmaker[Session], data: MediatorInput, *, today: date | None = None
 ) -> SaveResult:
-    with session_factory.begin() as s:
-        values, trainings, warnings = validate_mediator(s, data, today=today)
-        m = Mediator(**values)
-        s.add(m)
-        s.flush()
-        if trainings:
-            _write_trainings(s, m, trainings)
-        s.flush()
-        return SaveResult(m.id, tuple(warnings))
+    return create_with_children(
+        session_factory,
+        Mediator,
+        lambda s: validate_mediator(s, data, today=today),
+        lambda m: m.trainings,
+        MediatorTraining,
+    )
 
 
 def update_mediator(
     session_factory: sessionmaker[Session], mediator_id: int, data: MediatorInput, *, today: date | None = None
 ) -> SaveResult:
-    with session_factory.begin() as s:
-        m = s.get(Mediator, mediator_id)
-        if m is None:
-            raise ActionRefused(f"找不到编号为 {mediator_id} 的调解员，可能已被删除")
-        values, trainings, warnings = validate_mediator(s, data, mediator_id, today=today)
-        if values["organization_id"] != m.organization_id:
-            used = s.scalar(select(func.count()).select_from(CaseMediator).where(CaseMediator.mediator_id == m.id))
-            if used:
-                raise ValidationError(
-                    "所属调解组织",
-                    f"所属调解组织：该调解员已参与 {used} 件案件，不能改到其他组织；请登记离任，再在新组织中新增",
-                )
-        for key, value in values.items():
-            setattr(m, key, value)
-        if trainings is not None:
-            _write_trainings(s, m, trainings)
-        s.flush()
-        return SaveResult(m.id, tuple(warnings))
+    return update_with_children(
+        session_factory,
+        Mediator,
+        mediator_id,
+        f"找不到编号为 {mediator_id} 的调解员，可能已被删除",
+        lambda s: validate_mediator(s, data, mediator_id, today=today),
+        lambda m: m.trainings,
+        MediatorTraining,
+        check=_check_organization_change,
+    )
 
 
 def set_left(session_factory: sessionmaker[Session], mediator_id: int, left_on: Any) -> SaveResult:

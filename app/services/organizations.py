@@ -14,7 +14,7 @@ dialog marks), and only then written; an error anywhere rolls everything back.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -193,6 +193,25 @@ class OrganizationRow:
     notes: str | None
 
 
+def _row_fields(org: Organization, kinds: dict[str, str]) -> dict[str, Any]:
+    """The fields that :class:`OrganizationRow` and :class:`OrganizationListRow` take from the organization."""
+    return {
+        "id": org.id,
+        "uuid": org.uuid,
+        "name": org.name,
+        "kind_code": org.kind,
+        "kind_label": kinds.get(org.kind, org.kind),
+        "region_code": org.region_code,
+        "address": org.address,
+        "established_on": org.established_on,
+        "head_name": org.head_name,
+        "contact_name": org.contact_name,
+        "contact_phone": org.contact_phone or org.head_phone,
+        "online_platform": bool(org.online_platform),
+        "notes": org.notes,
+    }
+
+
 def list_organizations(session: Session, *, on: date | None = None, active_only: bool = True) -> list[OrganizationRow]:
     """Every organization with its derived mediator counts as of ``on`` (default today), by kind and name."""
     on = on or date.today()
@@ -209,21 +228,9 @@ def list_organizations(session: Session, *, on: date | None = None, active_only:
     for org, full_time, part_time in session.execute(stmt):
         rows.append(
             OrganizationRow(
-                id=org.id,
-                uuid=org.uuid,
-                name=org.name,
-                kind_code=org.kind,
-                kind_label=kinds.get(org.kind, org.kind),
-                region_code=org.region_code,
-                address=org.address,
-                established_on=org.established_on,
-                head_name=org.head_name,
-                contact_name=org.contact_name,
-                contact_phone=org.contact_phone or org.head_phone,
+                **_row_fields(org, kinds),
                 full_time=int(full_time),
                 part_time=int(part_time),
-                online_platform=bool(org.online_platform),
-                notes=org.notes,
             )
         )
     return rows
@@ -576,20 +583,8 @@ def search_organizations(
         top = min((t.level for t in held), key=_level_rank, default=None)
         out.append(
             OrganizationListRow(
-                id=org.id,
-                uuid=org.uuid,
-                name=org.name,
-                kind_code=org.kind,
-                kind_label=kinds.get(org.kind, org.kind),
-                region_code=org.region_code,
-                address=org.address,
-                established_on=org.established_on,
-                head_name=org.head_name,
-                contact_name=org.contact_name,
-                contact_phone=org.contact_phone or org.head_phone,
-                online_platform=bool(org.online_platform),
+                **_row_fields(org, kinds),
                 active=bool(org.active),
-                notes=org.notes,
                 full_time=int(full),
                 part_time=int(part),
                 certified=int(cert),
@@ -969,41 +964,87 @@ def validate_organization(
     return values, titles, warnings
 
 
-def _write_titles(session: Session, org: Organization, titles: list[dict[str, Any]]) -> None:
-    org.titles.clear()
+def replace_children(session: Session, children: list[Any], model: type, rows: list[dict[str, Any]]) -> None:
+    """Replace a row's child rows (金牌称号, 培训记录 …) with new ones made of ``rows``."""
+    children.clear()
     session.flush()
-    for t in titles:
-        org.titles.append(OrganizationTitle(**t))
+    for values in rows:
+        children.append(model(**values))
+
+
+Validator = Callable[[Session], tuple[dict[str, Any], list[dict[str, Any]] | None, list[str]]]
+
+
+def create_with_children(
+    session_factory: sessionmaker[Session],
+    model: type,
+    validate: Validator,
+    children: Callable[[Any], list[Any]],
+    child_model: type,
+) -> SaveResult:
+    """Validate and insert one row with its child rows in one transaction."""
+    with session_factory.begin() as s:
+        values, rows, warnings = validate(s)
+        obj = model(**values)
+        s.add(obj)
+        s.flush()
+        if rows:
+            replace_children(s, children(obj), child_model, rows)
+        s.flush()
+        return SaveResult(obj.id, tuple(warnings))
+
+
+def update_with_children(
+    session_factory: sessionmaker[Session],
+    model: type,
+    row_id: int,
+    missing: str,
+    validate: Validator,
+    children: Callable[[Any], list[Any]],
+    child_model: type,
+    check: Callable[[Session, Any, dict[str, Any]], None] | None = None,
+) -> SaveResult:
+    """Validate and update one row (``missing``: the refusal when it is gone) and, when the input gives
+    them, replace its child rows, in one transaction; ``check`` may refuse the change first."""
+    with session_factory.begin() as s:
+        obj = s.get(model, row_id)
+        if obj is None:
+            raise ActionRefused(missing)
+        values, rows, warnings = validate(s)
+        if check is not None:
+            check(s, obj, values)
+        for key, value in values.items():
+            setattr(obj, key, value)
+        if rows is not None:
+            replace_children(s, children(obj), child_model, rows)
+        s.flush()
+        return SaveResult(obj.id, tuple(warnings))
 
 
 def create_organization(
     session_factory: sessionmaker[Session], data: OrganizationInput, *, today: date | None = None
 ) -> SaveResult:
-    with session_factory.begin() as s:
-        values, titles, warnings = validate_organization(s, data, today=today)
-        org = Organization(**values)
-        s.add(org)
-        s.flush()
-        if titles:
-            _write_titles(s, org, titles)
-        s.flush()
-        return SaveResult(org.id, tuple(warnings))
+    return create_with_children(
+        session_factory,
+        Organization,
+        lambda s: validate_organization(s, data, today=today),
+        lambda org: org.titles,
+        OrganizationTitle,
+    )
 
 
 def update_organization(
     session_factory: sessionmaker[Session], org_id: int, data: OrganizationInput, *, today: date | None = None
 ) -> SaveResult:
-    with session_factory.begin() as s:
-        org = s.get(Organization, org_id)
-        if org is None:
-            raise ActionRefused(f"找不到编号为 {org_id} 的调解组织，可能已被删除")
-        values, titles, warnings = validate_organization(s, data, org_id, today=today)
-        for key, value in values.items():
-            setattr(org, key, value)
-        if titles is not None:
-            _write_titles(s, org, titles)
-        s.flush()
-        return SaveResult(org.id, tuple(warnings))
+    return update_with_children(
+        session_factory,
+        Organization,
+        org_id,
+        f"找不到编号为 {org_id} 的调解组织，可能已被删除",
+        lambda s: validate_organization(s, data, org_id, today=today),
+        lambda org: org.titles,
+        OrganizationTitle,
+    )
 
 
 def delete_organization(session_factory: sessionmaker[Session], org_id: int) -> str:
