@@ -27,18 +27,14 @@ All four layouts are PROPOSED; replace them with the client's official attachmen
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from docx.enum.style import WD_STYLE_TYPE  # noqa: E402
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE  # noqa: E402
-from docx.enum.text import WD_PARAGRAPH_ALIGNMENT  # noqa: E402
 from docx.oxml.ns import qn  # noqa: E402
 from docx.shared import Mm  # noqa: E402
 
@@ -53,14 +49,21 @@ from app.exports.docx_engine import (  # noqa: E402
     add_title,
     new_document,
     save_docx,
-    set_run_font,
 )
-from app.fonts import BODY_FONT, HEADING_FONT, KAI_FONT  # noqa: E402
+from app.fonts import HEADING_FONT, KAI_FONT  # noqa: E402
+from tools.template_helpers import (  # noqa: E402
+    FIXED_TIME,
+    SIGN_DATE_STYLE,
+    SIGN_NAME_STYLE,
+    C,
+    add_paragraph_styles,
+    cell_text,
+    line,
+    no_header_repeat,
+    tag_row,
+)
 
 SIZE_5HAO = 10.5  # 五号, for the dense scoring table
-SIGN_NAME_STYLE = "落款单位"
-SIGN_DATE_STYLE = "落款日期"
-FIXED_TIME = dt.datetime(2026, 1, 1, 9, 0, 0)  # stable core properties: regenerating changes nothing
 
 TEMPLATES = {
     "gold-assessment.docx": "gold-assessment",
@@ -71,32 +74,6 @@ TEMPLATES = {
 
 
 # --- helpers -----------------------------------------------------------------------------------------
-
-
-def _indent(paragraph, first_chars: float = 0, left_chars: float = 0, size_pt: float = SIZE_3HAO) -> None:
-    ind = paragraph._p.get_or_add_pPr().get_or_add_ind()
-    for attr, chars_attr, chars in (
-        ("w:firstLine", "w:firstLineChars", first_chars),
-        ("w:left", "w:leftChars", left_chars),
-    ):
-        ind.set(qn(attr), str(round(chars * size_pt * 20)))
-        ind.set(qn(chars_attr), str(round(chars * 100)))
-
-
-def line(doc, *parts, align: str = "left", indent: float = 0, size_pt: float = SIZE_3HAO, style: str | None = None):
-    """One paragraph of runs: plain strings in 仿宋, ``(font, text)`` tuples in that font."""
-    p = doc.add_paragraph(style=style)
-    p.alignment = {
-        "left": WD_PARAGRAPH_ALIGNMENT.LEFT,
-        "right": WD_PARAGRAPH_ALIGNMENT.RIGHT,
-        "center": WD_PARAGRAPH_ALIGNMENT.CENTER,
-        "justify": WD_PARAGRAPH_ALIGNMENT.JUSTIFY,
-    }[align]
-    _indent(p, first_chars=indent, size_pt=size_pt)
-    for part in parts:
-        font, text = (BODY_FONT, part) if isinstance(part, str) else part
-        set_run_font(p.add_run(text), font, size_pt)
-    return p
 
 
 def paragraphs(doc, loop: str, item: str = "{{ para }}") -> None:
@@ -118,38 +95,6 @@ def signature(doc, name: str, date: str) -> None:
         p.paragraph_format.keep_with_next = style == SIGN_NAME_STYLE
 
 
-def _add_paragraph_styles(doc) -> None:
-    for name in (SIGN_NAME_STYLE, SIGN_DATE_STYLE):
-        style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-        style.base_style = doc.styles["Normal"]
-        style.quick_style = True
-
-
-@dataclass(frozen=True)
-class C:
-    """One cell: text, columns spanned, role ('label' 黑体 centred, 'value' 仿宋 left, 'center',
-    'right', 'text' long text indented like a paragraph)."""
-
-    text: str = ""
-    span: int = 1
-    role: str = "value"
-
-
-def _cell_text(cell, text: str, role: str, size_pt: float) -> None:
-    p = cell.paragraphs[0]
-    p.alignment = {
-        "label": WD_PARAGRAPH_ALIGNMENT.CENTER,
-        "center": WD_PARAGRAPH_ALIGNMENT.CENTER,
-        "value": WD_PARAGRAPH_ALIGNMENT.LEFT,
-        "right": WD_PARAGRAPH_ALIGNMENT.RIGHT,
-        "text": WD_PARAGRAPH_ALIGNMENT.JUSTIFY,
-    }[role]
-    if role == "text":
-        _indent(p, first_chars=2, size_pt=size_pt)
-    if text:
-        set_run_font(p.add_run(text), HEADING_FONT if role == "label" else BODY_FONT, size_pt)
-
-
 def form_table(doc, widths_mm, rows, *, header: list[str] | None = None, size_pt: float = SIZE_XIAO4):
     """A bordered table; ``rows`` are lists of :class:`C` (spans add up to the columns), or
     ``(min_height_mm, cells)``. With ``header`` the first row is a 黑体 header repeated on each page."""
@@ -157,9 +102,7 @@ def form_table(doc, widths_mm, rows, *, header: list[str] | None = None, size_pt
     table = add_table(doc, header or [""] * ncols, [[""] * ncols for _ in range(len(rows) - (0 if header else 1))],
                       col_widths_mm=widths_mm, body_size_pt=size_pt)
     if header is None:
-        tr_pr = table.rows[0]._tr.get_or_add_trPr()
-        for el in tr_pr.findall(qn("w:tblHeader")):
-            tr_pr.remove(el)
+        no_header_repeat(table)
     body_rows = table.rows[1:] if header else table.rows
     for spec, row in zip(rows, body_rows, strict=True):
         height, cells = spec if isinstance(spec, tuple) else (None, spec)
@@ -172,7 +115,7 @@ def form_table(doc, widths_mm, rows, *, header: list[str] | None = None, size_pt
                 cell = cell.merge(row.cells[col + c.span - 1])
                 for extra in cell.paragraphs[1:]:
                     extra._p.getparent().remove(extra._p)
-            _cell_text(cell, c.text, c.role, size_pt)
+            cell_text(cell, c.text, c.role, size_pt)
             if height and c.role == "text":
                 cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.TOP
             col += c.span
@@ -187,11 +130,6 @@ def keep_rows_together(table, n: int) -> None:
         for cell in row.cells:
             for p in cell.paragraphs:
                 p.paragraph_format.keep_with_next = True
-
-
-def tag_row(text: str, ncols: int) -> list[C]:
-    """A row holding only a ``{%tr … %}`` tag (the row disappears when rendered)."""
-    return [C(text, ncols, "value")]
 
 
 # --- 附件1 评估推荐表 ----------------------------------------------------------------------------------
@@ -327,7 +265,7 @@ BUILDERS = {
 
 def build(name: str, out_dir: Path) -> Path:
     doc = new_document()
-    _add_paragraph_styles(doc)
+    add_paragraph_styles(doc)
     BUILDERS[name](doc)
     props = doc.core_properties
     props.created = props.modified = FIXED_TIME

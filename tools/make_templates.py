@@ -22,19 +22,16 @@ when available.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 import zipfile
-from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from docx.enum.style import WD_STYLE_TYPE  # noqa: E402
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE  # noqa: E402
-from docx.enum.text import WD_PARAGRAPH_ALIGNMENT  # noqa: E402
 from docx.oxml import OxmlElement  # noqa: E402
 from docx.oxml.ns import qn  # noqa: E402
 from docx.shared import Mm, Pt  # noqa: E402
@@ -51,13 +48,21 @@ from app.exports.docx_engine import (  # noqa: E402
     add_table,
     add_title,
     new_document,
+    ppr_successors,
     save_docx,
-    set_run_font,
 )
-from app.fonts import BODY_FONT, HEADING_FONT  # noqa: E402
+from tools.template_helpers import (  # noqa: E402
+    FIXED_TIME,
+    SIGN_DATE_STYLE,
+    SIGN_NAME_STYLE,
+    C,
+    add_paragraph_styles,
+    cell_text,
+    no_header_repeat,
+    tag_row,
+)
+from tools.template_helpers import line as _line  # noqa: E402
 
-SIGN_NAME_STYLE = "落款单位"
-SIGN_DATE_STYLE = "落款日期"
 #: The templates this script writes (file name → kind name in app/exports/kinds/case_documents.py).
 TEMPLATES = {
     "case-acceptance-form.docx": "acceptance-form",
@@ -68,39 +73,12 @@ TEMPLATES = {
     "case-termination-notice.docx": "termination-notice",
     "case-return-visit.docx": "return-visit",
 }
-FIXED_TIME = dt.datetime(2026, 1, 1, 9, 0, 0)  # stable core properties: regenerating changes nothing
 BLANK = "　" * 8  # room to sign by hand
 
 # --- paragraph helpers ---------------------------------------------------------------------------
 
-
-def _indent(paragraph, first_chars: float = 0, left_chars: float = 0, size_pt: float = SIZE_3HAO) -> None:
-    ind = paragraph._p.get_or_add_pPr().get_or_add_ind()
-    for attr, chars_attr, chars in (
-        ("w:firstLine", "w:firstLineChars", first_chars),
-        ("w:left", "w:leftChars", left_chars),
-    ):
-        ind.set(qn(attr), str(round(chars * size_pt * 20)))
-        ind.set(qn(chars_attr), str(round(chars * 100)))
-    for attr in ("w:hanging", "w:hangingChars"):
-        ind.attrib.pop(qn(attr), None)
-
-
-def line(doc, *parts: tuple[str, str] | str, align: str = "left", indent: float = 0, keep_next: bool = False):
-    """One body paragraph (3号) made of runs: plain strings in 仿宋, ``("黑体", text)`` tuples in that font."""
-    p = doc.add_paragraph()
-    p.alignment = {
-        "left": WD_PARAGRAPH_ALIGNMENT.LEFT,
-        "right": WD_PARAGRAPH_ALIGNMENT.RIGHT,
-        "center": WD_PARAGRAPH_ALIGNMENT.CENTER,
-        "justify": WD_PARAGRAPH_ALIGNMENT.JUSTIFY,
-    }[align]
-    _indent(p, first_chars=indent)
-    p.paragraph_format.keep_with_next = keep_next
-    for part in parts:
-        font, text = (BODY_FONT, part) if isinstance(part, str) else part
-        set_run_font(p.add_run(text), font, SIZE_3HAO)
-    return p
+#: a body paragraph of runs (3号); keep-with-next is written, off unless asked
+line = partial(_line, keep_next=False)
 
 
 def tag(doc, text: str):
@@ -127,90 +105,16 @@ def signature(doc, name: str, date: str):
     while prev is not None and prev.tag == qn("w:p") and not "".join(prev.itertext()).strip():
         ppr = prev.get_or_add_pPr()
         if ppr.find(qn("w:keepNext")) is None:
-            ppr.insert_element_before(OxmlElement("w:keepNext"), *_AFTER_KEEP_NEXT)
+            ppr.insert_element_before(OxmlElement("w:keepNext"), *ppr_successors("w:keepNext"))
         prev = prev.getprevious()
     name_p.style = doc.styles[SIGN_NAME_STYLE]
     date_p.style = doc.styles[SIGN_DATE_STYLE]
     return name_p, date_p
 
 
-_AFTER_KEEP_NEXT = (
-    "w:keepLines",
-    "w:pageBreakBefore",
-    "w:framePr",
-    "w:widowControl",
-    "w:numPr",
-    "w:suppressLineNumbers",
-    "w:pBdr",
-    "w:shd",
-    "w:tabs",
-    "w:suppressAutoHyphens",
-    "w:kinsoku",
-    "w:wordWrap",
-    "w:overflowPunct",
-    "w:topLinePunct",
-    "w:autoSpaceDE",
-    "w:autoSpaceDN",
-    "w:bidi",
-    "w:adjustRightInd",
-    "w:snapToGrid",
-    "w:spacing",
-    "w:ind",
-    "w:contextualSpacing",
-    "w:mirrorIndents",
-    "w:suppressOverlap",
-    "w:jc",
-    "w:textDirection",
-    "w:textAlignment",
-    "w:textboxTightWrap",
-    "w:outlineLvl",
-    "w:divId",
-    "w:cnfStyle",
-    "w:rPr",
-    "w:sectPr",
-    "w:pPrChange",
-)
-
-
-def _add_paragraph_styles(doc) -> None:
-    for name in (SIGN_NAME_STYLE, SIGN_DATE_STYLE):
-        style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-        style.base_style = doc.styles["Normal"]
-        style.quick_style = True
 
 
 # --- form tables ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class C:
-    """One cell of a form row: text, columns spanned, role ('label' 黑体 centred / 'value' 仿宋 left /
-    'center' 仿宋 centred / 'right' 仿宋 right-aligned)."""
-
-    text: str = ""
-    span: int = 1
-    role: str = "value"
-
-
-def _no_header_repeat(table) -> None:
-    tr_pr = table.rows[0]._tr.get_or_add_trPr()
-    for el in tr_pr.findall(qn("w:tblHeader")):
-        tr_pr.remove(el)
-
-
-def _cell_text(cell, text: str, role: str, size_pt: float) -> None:
-    p = cell.paragraphs[0]
-    p.alignment = {
-        "label": WD_PARAGRAPH_ALIGNMENT.CENTER,
-        "center": WD_PARAGRAPH_ALIGNMENT.CENTER,
-        "value": WD_PARAGRAPH_ALIGNMENT.LEFT,
-        "right": WD_PARAGRAPH_ALIGNMENT.RIGHT,
-        "text": WD_PARAGRAPH_ALIGNMENT.JUSTIFY,
-    }[role]
-    if role == "text":  # long text in a cell: indented like a paragraph
-        _indent(p, first_chars=2, size_pt=size_pt)
-    if text:
-        set_run_font(p.add_run(text), HEADING_FONT if role == "label" else BODY_FONT, size_pt)
 
 
 def form_table(
@@ -233,7 +137,7 @@ def form_table(
         col_widths_mm=widths_mm,
         body_size_pt=size_pt,
     )
-    _no_header_repeat(table)
+    no_header_repeat(table)
     if not borders:
         _remove_borders(table)
     for spec, row in zip(rows, table.rows, strict=True):
@@ -248,7 +152,7 @@ def form_table(
                 # merge() keeps one empty paragraph per merged cell: drop the extras
                 for extra in cell.paragraphs[1:]:
                     extra._p.getparent().remove(extra._p)
-            _cell_text(cell, c.text, c.role, size_pt)
+            cell_text(cell, c.text, c.role, size_pt)
             if height and c.role in ("text", "value", "right") and not c.text.startswith("{%"):
                 cell.vertical_alignment = (
                     WD_CELL_VERTICAL_ALIGNMENT.TOP if c.role == "text" else WD_CELL_VERTICAL_ALIGNMENT.CENTER
@@ -261,11 +165,6 @@ def form_table(
             row.height = Mm(9)
             row.height_rule = WD_ROW_HEIGHT_RULE.AT_LEAST
     return table
-
-
-def tag_row(text: str, ncols: int) -> list[C]:
-    """A table row holding only a docxtpl ``{%tr … %}`` tag (the whole row disappears when rendered)."""
-    return [C(text, ncols, "value")]
 
 
 def _remove_borders(table) -> None:
@@ -678,7 +577,7 @@ BUILDERS = {
 
 def build(name: str, out_dir: Path) -> Path:
     doc = new_document()
-    _add_paragraph_styles(doc)
+    add_paragraph_styles(doc)
     BUILDERS[name](doc)
     props = doc.core_properties
     props.created = props.modified = FIXED_TIME

@@ -178,6 +178,52 @@ def _add_text_run(
 # --- document ---------------------------------------------------------------------------------
 
 
+#: The children of ``w:pPr`` in schema order (ECMA-376 CT_PPr), for inserting one where it belongs.
+PPR_ORDER = (
+    "w:pStyle",
+    "w:keepNext",
+    "w:keepLines",
+    "w:pageBreakBefore",
+    "w:framePr",
+    "w:widowControl",
+    "w:numPr",
+    "w:suppressLineNumbers",
+    "w:pBdr",
+    "w:shd",
+    "w:tabs",
+    "w:suppressAutoHyphens",
+    "w:kinsoku",
+    "w:wordWrap",
+    "w:overflowPunct",
+    "w:topLinePunct",
+    "w:autoSpaceDE",
+    "w:autoSpaceDN",
+    "w:bidi",
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+)
+
+
+def ppr_successors(tag: str) -> tuple[str, ...]:
+    """The ``w:pPr`` children that come after ``tag`` (for ``insert_element_before``)."""
+    return PPR_ORDER[PPR_ORDER.index(tag) + 1 :]
+
+
 def _setup_defaults(doc) -> None:
     """docDefaults and the Normal style: 3号仿宋_GB2312 / Times New Roman, zh-CN, exact 28.9 pt."""
     styles = doc.styles.element
@@ -220,27 +266,7 @@ def _setup_defaults(doc) -> None:
         el = ppr.find(qn(tag))
         if el is None:
             el = OxmlElement(tag)
-            ppr.insert_element_before(
-                el,
-                "w:bidi",
-                "w:adjustRightInd",
-                "w:snapToGrid",
-                "w:spacing",
-                "w:ind",
-                "w:contextualSpacing",
-                "w:mirrorIndents",
-                "w:suppressOverlap",
-                "w:jc",
-                "w:textDirection",
-                "w:textAlignment",
-                "w:textboxTightWrap",
-                "w:outlineLvl",
-                "w:divId",
-                "w:cnfStyle",
-                "w:rPr",
-                "w:sectPr",
-                "w:pPrChange",
-            )
+            ppr.insert_element_before(el, *ppr_successors("w:autoSpaceDN"))
         el.set(qn("w:val"), "0")
     # justify like printed 公文 (both edges flush)
     pf.alignment = WD_PARAGRAPH_ALIGNMENT.JUSTIFY
