@@ -872,22 +872,19 @@ def _ledger_statement(filters: LedgerFilters):
             .scalar_subquery()
         )
 
-    last_perf = (
-        select(PerformanceRecord.id)
-        .where(PerformanceRecord.case_id == Case.id)
-        .order_by(PerformanceRecord.recorded_on.desc(), PerformanceRecord.id.desc())
-        .limit(1)
-        .correlate(Case)
-        .scalar_subquery()
-    )
-    last_visit = (
-        select(ReturnVisit.id)
-        .where(ReturnVisit.case_id == Case.id)
-        .order_by(ReturnVisit.visited_on.desc(), ReturnVisit.id.desc())
-        .limit(1)
-        .correlate(Case)
-        .scalar_subquery()
-    )
+    def latest(model: Any, on: Any):
+        """The id of the case's latest ``model`` row (by ``on``, then id)."""
+        return (
+            select(model.id)
+            .where(model.case_id == Case.id)
+            .order_by(on.desc(), model.id.desc())
+            .limit(1)
+            .correlate(Case)
+            .scalar_subquery()
+        )
+
+    last_perf = latest(PerformanceRecord, PerformanceRecord.recorded_on)
+    last_visit = latest(ReturnVisit, ReturnVisit.visited_on)
 
     columns = [
         Case.id,
