@@ -20,3 +20,11 @@ import pytest  # noqa: E402
 def db_path(tmp_path: Path) -> Path:
     """A path for a fresh SQLite file in a temp dir (nothing created yet)."""
     return tmp_path / "test.db"
+
+
+@pytest.fixture
+def private_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """QSettings-backed preferences go to a folder of the test's own (use with ``pytestmark``)."""
+    from app.ui.settings_store import SETTINGS_DIR_ENV
+
+    monkeypatch.setenv(SETTINGS_DIR_ENV, str(tmp_path / "settings-env"))

@@ -42,6 +42,7 @@ from db.models import (
     ReturnVisit,
 )
 from db.session import open_database
+from tests.helpers import Clock
 
 
 def make_id(first17: str) -> str:
@@ -56,14 +57,6 @@ ID_ZHANG = make_id("11010519900307123")
 ID_LI = make_id("12010119850512002")
 CODE_A = make_code("91120116MA05JQ8W2")
 CODE_B = make_code("91120104MA06KL3P1")
-
-
-class Clock:
-    def __init__(self, today: date) -> None:
-        self.today = today
-
-    def __call__(self) -> date:
-        return self.today
 
 
 @pytest.fixture(scope="module")

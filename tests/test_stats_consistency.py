@@ -25,7 +25,6 @@ from app.context import AppContext
 from app.services import stats
 from app.services.demo import generate_demo
 from app.ui.app import create_application
-from app.ui.settings_store import SETTINGS_DIR_ENV
 from db.session import open_database
 from tests import lo
 
@@ -34,9 +33,7 @@ TODAY = date(2026, 6, 15)
 ORG = "和平区南市街道劳动人事争议调解中心"
 
 
-@pytest.fixture(autouse=True)
-def _private_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(SETTINGS_DIR_ENV, str(tmp_path / "settings-env"))
+pytestmark = pytest.mark.usefixtures("private_settings")
 
 
 @pytest.fixture(scope="module")

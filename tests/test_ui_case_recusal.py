@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QEvent, Qt
@@ -14,13 +13,13 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from app.services.calendar import WorkCalendar
 from app.services.cases import CaseDraft, CaseService, ClaimInput, PartyInput
 from app.services.demo import _org_code_check
-from app.services.validation import credit_code_check_char, id_check_char
+from app.services.validation import credit_code_check_char
 from app.services.volunteers import ContactInput, VolunteerData, VolunteerService
 from app.ui.app import create_application
 from app.ui.dialogs.case_dialog import CaseDialog
-from app.ui.settings_store import SETTINGS_DIR_ENV
 from db.models import Enterprise, Organization
 from db.session import open_database
+from tests.helpers import Clock, make_id
 
 TODAY = date(2026, 3, 9)
 ENT_X = "天津回避测试制造有限公司"
@@ -33,22 +32,10 @@ def make_code(n: int) -> str:
     return body17 + credit_code_check_char(body17)
 
 
-def make_id(birth: date, seq: int = 12) -> str:
-    body = f"120101{birth:%Y%m%d}{seq:02d}1"
-    return body + id_check_char(body)
-
-
 CODE_X, CODE_Y = make_code(71), make_code(72)
 
 
-class Clock:
-    def __call__(self) -> date:
-        return TODAY
-
-
-@pytest.fixture(autouse=True)
-def _private_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(SETTINGS_DIR_ENV, str(tmp_path / "settings-env"))
+pytestmark = pytest.mark.usefixtures("private_settings")
 
 
 @pytest.fixture
@@ -63,13 +50,13 @@ def env(tmp_path, qapp):
         s.add_all([org, x, y])
         s.flush()
         ids = {"org": org.id, "x": x.id, "y": y.id}
-    vsvc = VolunteerService(sf, clock=Clock())
+    vsvc = VolunteerService(sf, clock=Clock(TODAY))
     vid = vsvc.save_volunteer(
         VolunteerData(name="李志愿", id_number=make_id(date(1994, 5, 1)), unit="天津市劳动人事争议仲裁院",
                       joined_on=date(2024, 1, 10))
     ).id
     vsvc.save_contact(ContactInput(volunteer_id=vid, enterprise_id=ids["x"], from_date=date(2024, 3, 15)))
-    service = CaseService(sf, calendar=WorkCalendar.load(), user_login="clerk", clock=Clock())
+    service = CaseService(sf, calendar=WorkCalendar.load(), user_login="clerk", clock=Clock(TODAY))
     ids["case_x"] = service.register_case(draft(ids["org"], ids["x"], ENT_X, CODE_X)).case_id
     ids["case_y"] = service.register_case(draft(ids["org"], ids["y"], ENT_Y, CODE_Y)).case_id
     yield sf, service, ids

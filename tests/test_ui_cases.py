@@ -6,7 +6,6 @@ Real widgets on a real migrated SQLite file; the case service's "today" is pinne
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate, QDateTime, QEvent, Qt, QTime
@@ -47,9 +46,10 @@ from app.ui.models.case_table_model import (
 )
 from app.ui.pages.cases_page import CasesPage
 from app.ui.pages.home_page import HomePage
-from app.ui.settings_store import SETTINGS_DIR_ENV, SettingsStore
+from app.ui.settings_store import SettingsStore
 from db.models import Case, CaseNumberCounter, CaseParty, Mediator, Organization
 from db.session import open_database
+from tests.helpers import Clock
 
 TODAY = date(2026, 3, 9)  # a Monday
 ID_ZHANG = "11010519900307123" + id_check_char("11010519900307123")
@@ -58,17 +58,7 @@ CODE_A = "91120116MA05JQ8W2" + credit_code_check_char("91120116MA05JQ8W2")
 LEFT = Qt.MouseButton.LeftButton
 
 
-class Clock:
-    def __init__(self, today: date) -> None:
-        self.today = today
-
-    def __call__(self) -> date:
-        return self.today
-
-
-@pytest.fixture(autouse=True)
-def _private_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(SETTINGS_DIR_ENV, str(tmp_path / "settings-env"))
+pytestmark = pytest.mark.usefixtures("private_settings")
 
 
 @pytest.fixture

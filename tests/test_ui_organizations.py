@@ -25,7 +25,6 @@ from app.ui.models.organization_models import (
     OrganizationTableModel,
 )
 from app.ui.pages.organizations_page import TAB_GOLD, TAB_MEDIATORS, TAB_REPORT, OrganizationsPage
-from app.ui.settings_store import SETTINGS_DIR_ENV
 from db.models import Enterprise, Mediator, Organization
 from db.session import open_database
 from tests.org_factories import ORG_NAME, add_case, add_mediator, add_org, add_outcomes
@@ -35,9 +34,7 @@ YEAR = TODAY.year
 CODE = "91350100M000100Y43"
 
 
-@pytest.fixture(autouse=True)
-def _private_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(SETTINGS_DIR_ENV, str(tmp_path / "settings-env"))
+pytestmark = pytest.mark.usefixtures("private_settings")
 
 
 @pytest.fixture

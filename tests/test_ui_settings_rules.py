@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -14,31 +13,20 @@ from app.services import business_rules as rules
 from app.services.app_settings import get_return_visit_days
 from app.services.calendar import WorkCalendar
 from app.services.cases import CaseDraft, CaseService, ClaimInput, PartyInput
-from app.services.validation import ValidationError, id_check_char
+from app.services.validation import ValidationError
 from app.services.volunteers import VolunteerData, VolunteerService
 from app.ui.app import create_application
 from app.ui.pages.settings_page import SettingsPage
-from app.ui.settings_store import SETTINGS_DIR_ENV, SettingsStore
+from app.ui.settings_store import SettingsStore
 from db.models import AppSetting, Organization
 from db.session import open_database
+from tests.helpers import Clock, make_id
 
 TODAY = date(2026, 3, 9)  # a Monday
 LEFT = Qt.MouseButton.LeftButton
 
 
-def make_id(birth: date, seq: int = 12) -> str:
-    body = f"120101{birth:%Y%m%d}{seq:02d}1"
-    return body + id_check_char(body)
-
-
-class Clock:
-    def __call__(self) -> date:
-        return TODAY
-
-
-@pytest.fixture(autouse=True)
-def _private_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(SETTINGS_DIR_ENV, str(tmp_path / "settings-env"))
+pytestmark = pytest.mark.usefixtures("private_settings")
 
 
 @pytest.fixture
@@ -51,7 +39,7 @@ def env(tmp_path, qapp):
         s.add(org)
         s.flush()
         org_id = org.id
-    service = CaseService(sf, calendar=WorkCalendar.load(), user_login="clerk", clock=Clock())
+    service = CaseService(sf, calendar=WorkCalendar.load(), user_login="clerk", clock=Clock(TODAY))
     ctx = AppContext(db_path=opened.path, engine=opened.engine, session_factory=sf)
     yield ctx, service, org_id
     opened.engine.dispose()
@@ -120,7 +108,7 @@ def test_start_basis_change_moves_an_open_cases_due_date(qtbot, page, env):
 
 def test_age_limit_change_moves_the_volunteer_age_warning(qtbot, page, env):
     ctx, _service, _org = env
-    vsvc = VolunteerService(ctx.session_factory, clock=Clock())
+    vsvc = VolunteerService(ctx.session_factory, clock=Clock(TODAY))
     data = VolunteerData(name="赵青年", id_number=make_id(date(1988, 1, 5)), unit="天津市劳动人事争议仲裁院")
     _values, warnings = vsvc.check_volunteer(data)  # 38 years old on TODAY
     assert any("年龄上限（35周岁）" in w for w in warnings)

@@ -19,16 +19,13 @@ from app.context import AppContext
 from app.services import stats
 from app.services.demo import generate_demo
 from app.ui.app import create_application
-from app.ui.settings_store import SETTINGS_DIR_ENV
 from db.session import open_database
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 6, 15)
 
 
-@pytest.fixture(autouse=True)
-def _private_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(SETTINGS_DIR_ENV, str(tmp_path / "settings-env"))
+pytestmark = pytest.mark.usefixtures("private_settings")
 
 
 @pytest.fixture(scope="module")

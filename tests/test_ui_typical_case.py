@@ -20,21 +20,14 @@ from app.services.demo import generate_demo
 from app.ui.app import create_application
 from app.ui.dialogs.case_dialog import CaseDialog
 from app.ui.dialogs.typical_case_dialog import TypicalCaseDialog
-from app.ui.settings_store import SETTINGS_DIR_ENV
 from db.models import Case, CaseParty, ReportText
 from db.session import open_database
+from tests.helpers import Clock
 
 TODAY = date(2026, 6, 15)
 
 
-class Clock:
-    def __call__(self) -> date:
-        return TODAY
-
-
-@pytest.fixture(autouse=True)
-def _private_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(SETTINGS_DIR_ENV, str(tmp_path / "settings-env"))
+pytestmark = pytest.mark.usefixtures("private_settings")
 
 
 @pytest.fixture
@@ -78,7 +71,7 @@ def test_sections_match_the_export():
 def test_editor_opens_from_the_case_form_with_drafts(qtbot, demo):
     sf = demo.session_factory
     case = agreed_case(sf)
-    form = CaseDialog(sf, CaseService(sf, calendar=WorkCalendar.load(), clock=Clock()), case.id)
+    form = CaseDialog(sf, CaseService(sf, calendar=WorkCalendar.load(), clock=Clock(TODAY)), case.id)
     qtbot.addWidget(form)
     titles = [a.text() for a in form.documents_menu.actions()]
     assert "编写典型案例…" in titles and "典型案例（附件3）" in titles

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from app.context import AppContext
 from app.services import volunteers as V
 from app.services.demo import _org_code_check
-from app.services.validation import credit_code_check_char, id_check_char
+from app.services.validation import credit_code_check_char
 from app.ui.models.volunteer_models import (
     COL_D_Q1,
     COL_V_AGE,
@@ -25,25 +25,13 @@ from app.ui.models.volunteer_models import (
 )
 from db.models import Enterprise, ServiceRecord, Volunteer, VolunteerContact
 from db.session import open_database
-
-
-def make_id(birth: date, male: bool = True, seq: int = 12) -> str:
-    body = f"120101{birth:%Y%m%d}{seq:02d}{1 if male else 2}"
-    return body + id_check_char(body)
+from tests.helpers import Clock, make_id
 
 
 def make_code(n: int) -> str:
     body8 = f"MA1{n:05d}"
     body17 = "91120103" + body8 + _org_code_check(body8)
     return body17 + credit_code_check_char(body17)
-
-
-class Clock:
-    def __init__(self, today: date) -> None:
-        self.today = today
-
-    def __call__(self) -> date:
-        return self.today
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from app.services import volunteers as V
 from app.services.demo import _org_code_check
-from app.services.validation import ValidationError, credit_code_check_char, id_check_char
+from app.services.validation import ValidationError, credit_code_check_char
 from db.models import (
     AuditEntry,
     Case,
@@ -22,13 +22,9 @@ from db.models import (
     VolunteerContact,
 )
 from db.session import open_database
+from tests.helpers import make_id
 
 TODAY = date(2026, 5, 20)  # 2026 Q2, 41 days before the quarter ends
-
-
-def make_id(birth: date, male: bool = True, region: str = "120101", seq: int = 12) -> str:
-    body = f"{region}{birth:%Y%m%d}{seq:02d}{1 if male else 2}"
-    return body + id_check_char(body)
 
 
 def make_code(n: int, region: str = "120101") -> str:
