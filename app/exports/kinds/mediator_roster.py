@@ -9,18 +9,13 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from app.exports.params import flag as _flag
 from app.exports.registry import ExportError, ExportKind, ExportOption, ExportRequest, register
 from app.paths import resource_path
 from app.services.formatting import format_date_cn
 
 TEMPLATE = "mediator-roster"
 
-
-def _flag(value) -> bool:
-    """A bool option: True from the GUI's check box, or ``--param x=1`` / 是 / true from the command line."""
-    if isinstance(value, bool):
-        return value
-    return str(value or "").strip().lower() in {"1", "true", "yes", "y", "是", "on"}
 
 
 def run(request: ExportRequest) -> Path:

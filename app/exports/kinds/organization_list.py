@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from app.exports.params import flag as _flag
 from app.exports.registry import ExportKind, ExportOption, ExportRequest, register
 from app.paths import resource_path
 from app.services.formatting import format_date_cn
@@ -31,12 +32,6 @@ def _header_values(params: dict[str, Any], on: date, **extra: Any) -> dict[str, 
         **extra,
     }
 
-
-def _flag(value) -> bool:
-    """A bool option: True from the GUI's check box, or ``--param x=1`` / 是 / true from the command line."""
-    if isinstance(value, bool):
-        return value
-    return str(value or "").strip().lower() in {"1", "true", "yes", "y", "是", "on"}
 
 
 def run(request: ExportRequest) -> Path:

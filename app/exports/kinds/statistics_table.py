@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from app.exports.params import flag as _flag
 from app.exports.registry import ExportError, ExportKind, ExportOption, ExportRequest, register
 
 KIND_NAME = "statistics-table"
@@ -51,11 +52,6 @@ def _date(params: Mapping[str, Any], name: str, label: str) -> _dt.date | None:
     except ValidationError as exc:
         raise ExportError(str(exc)) from None
 
-
-def _flag(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    return str(value or "").strip().lower() in {"1", "true", "yes", "y", "是", "on"}
 
 
 def periods_of(params: Mapping[str, Any], today: _dt.date | None = None) -> list[Any]:

@@ -28,16 +28,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from app.exports.params import flag as _flag
 from app.exports.registry import ExportError, ExportKind, ExportOption, ExportRequest, register
 from app.paths import resource_path
-
-_TRUE = {"1", "true", "yes", "y", "是", "on"}
-
-
-def _flag(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    return str(value or "").strip().lower() in _TRUE
 
 
 def _date_param(params: dict[str, Any], *names: str, label: str) -> date | None:
