@@ -34,6 +34,24 @@ def _header_values(params: dict[str, Any], on: date, **extra: Any) -> dict[str, 
 
 
 
+def _org_cells(o: Any) -> dict[str, Any]:
+    """The cells the list and the ledger both show for one organization row."""
+    return {
+        "name": o.name,
+        "org_type": o.kind_label,
+        "region_code": o.region_code,
+        "address": o.address,
+        "founded_on": o.established_on,
+        "leader": o.head_name,
+        "phone": o.contact_phone,
+        "fulltime_mediators": o.full_time,
+        "parttime_mediators": o.part_time,
+        "online_platform": o.online_platform,
+        "remarks": o.notes,
+        "uuid": o.uuid,
+    }
+
+
 def run(request: ExportRequest) -> Path:
     """调解组织名册 (the short list)."""
     from app.exports.xlsx_engine import load_table_config, write_table_xlsx
@@ -47,23 +65,7 @@ def run(request: ExportRequest) -> Path:
     kind_filter = params.get("kind")
     if kind_filter:
         orgs = [o for o in orgs if kind_filter in (o.kind_code, o.kind_label)]
-    rows = (
-        {
-            "name": o.name,
-            "org_type": o.kind_label,
-            "region_code": o.region_code,
-            "address": o.address,
-            "founded_on": o.established_on,
-            "leader": o.head_name,
-            "phone": o.contact_phone,
-            "fulltime_mediators": o.full_time,
-            "parttime_mediators": o.part_time,
-            "online_platform": o.online_platform,
-            "remarks": o.notes,
-            "uuid": o.uuid,
-        }
-        for o in orgs
-    )
+    rows = (_org_cells(o) for o in orgs)
     config = load_table_config(resource_path("templates", f"{LIST_TEMPLATE}.json"))
     return write_table_xlsx(
         request.out,
@@ -102,28 +104,17 @@ def run_ledger(request: ExportRequest) -> Path:
             orgs = [o for o in orgs if kind_filter in (o.kind_code, o.kind_label)]
     rows = (
         {
-            "name": o.name,
-            "org_type": o.kind_label,
-            "region_code": o.region_code,
+            **_org_cells(o),
             "district": region_name(o.region_code),
-            "address": o.address,
-            "founded_on": o.established_on,
-            "leader": o.head_name,
-            "phone": o.contact_phone,
-            "fulltime_mediators": o.full_time,
-            "parttime_mediators": o.part_time,
             "certified_mediators": o.certified,
             "legal_mediators": o.legal,
             "titles": o.titles,
-            "online_platform": o.online_platform,
             "cases_total": o.cases_total,
             "cases_year": o.cases_year,
             "closed_year": o.closed_year,
             "success_year": o.success_year,
             "success_rate": o.success_rate,
             "status": "在用" if o.active else "已撤销/停用",
-            "remarks": o.notes,
-            "uuid": o.uuid,
         }
         for o in orgs
     )
