@@ -175,7 +175,9 @@ def mediator_counts_subquery(on: date):
 
 
 @dataclass(frozen=True)
-class OrganizationRow:
+class OrganizationBase:
+    """What every list of organizations shows of one organization (see :func:`_row_fields`)."""
+
     id: int
     uuid: str
     name: str
@@ -187,14 +189,18 @@ class OrganizationRow:
     head_name: str | None
     contact_name: str | None
     contact_phone: str | None
-    full_time: int
-    part_time: int
     online_platform: bool
     notes: str | None
 
 
+@dataclass(frozen=True)
+class OrganizationRow(OrganizationBase):
+    full_time: int
+    part_time: int
+
+
 def _row_fields(org: Organization, kinds: dict[str, str]) -> dict[str, Any]:
-    """The fields that :class:`OrganizationRow` and :class:`OrganizationListRow` take from the organization."""
+    """The fields of :class:`OrganizationBase` (under :class:`OrganizationRow` and :class:`OrganizationListRow`)."""
     return {
         "id": org.id,
         "uuid": org.uuid,
@@ -446,21 +452,8 @@ def case_count(session: Session, org_id: int, *, include_deleted: bool = True) -
 
 
 @dataclass(frozen=True)
-class OrganizationListRow:
-    id: int
-    uuid: str
-    name: str
-    kind_code: str
-    kind_label: str
-    region_code: str | None
-    address: str | None
-    established_on: date | None
-    head_name: str | None
-    contact_name: str | None
-    contact_phone: str | None
-    online_platform: bool
+class OrganizationListRow(OrganizationBase):
     active: bool
-    notes: str | None
     full_time: int
     part_time: int
     certified: int
