@@ -263,11 +263,7 @@ def _person_context(p: CaseParty, mask: bool) -> dict[str, Any]:
         parts.append(f"工作岗位：{p.job}")
     if phone:
         parts.append(f"联系电话：{phone}")
-    agent = ""
-    if p.agent_name:
-        agent = p.agent_name + (f"，{p.agent_relation}" if p.agent_relation else "")
-        if agent_phone:
-            agent += f"，联系电话：{agent_phone}"
+    agent = _agent_text(p, agent_phone)
     return {
         "name": p.name,
         "kind": "person",
@@ -292,6 +288,16 @@ def _person_context(p: CaseParty, mask: bool) -> dict[str, Any]:
     }
 
 
+def _agent_text(p: CaseParty, agent_phone: str) -> str:
+    """「李四，律师，联系电话：…」: the party's agent, or empty."""
+    if not p.agent_name:
+        return ""
+    agent = p.agent_name + (f"，{p.agent_relation}" if p.agent_relation else "")
+    if agent_phone:
+        agent += f"，联系电话：{agent_phone}"
+    return agent
+
+
 def _employer_context(p: CaseParty, mask: bool) -> dict[str, Any]:
     ent: Enterprise | None = p.enterprise
     credit = _s(p.credit_code) or (_s(ent.credit_code) if ent else "")
@@ -309,11 +315,7 @@ def _employer_context(p: CaseParty, mask: bool) -> dict[str, Any]:
     if phone:
         parts.append(f"联系电话：{phone}")
     rep = legal_rep + (f"，{p.legal_rep_post}" if p.legal_rep and p.legal_rep_post else "")
-    agent = ""
-    if p.agent_name:
-        agent = p.agent_name + (f"，{p.agent_relation}" if p.agent_relation else "")
-        if agent_phone:
-            agent += f"，联系电话：{agent_phone}"
+    agent = _agent_text(p, agent_phone)
     return {
         "name": p.name,
         "kind": "employer",
