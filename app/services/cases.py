@@ -56,6 +56,8 @@ from app.services.validation import (
     parse_date_optional,
     parse_int,
 )
+from app.services.validation import long_text as _long
+from app.services.validation import short_text as _short
 from db.base import new_uuid
 from db.enums import (
     ApplyMode,
@@ -602,20 +604,6 @@ def _with_path(err: ValidationError, path: tuple) -> ValidationError:
 
 def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and normalize_text(value) == "")
-
-
-def _short(value: object) -> str | None:
-    """A one-line field: trimmed, full-width ASCII folded, ``None`` when empty."""
-    text = normalize_text(value)
-    return text or None
-
-
-def _long(value: object) -> str | None:
-    """A multi-line field: only trimmed, ``None`` when empty."""
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None
 
 
 def _date(value: object, label: str, *, today: date | None = None, future: bool = False) -> date:

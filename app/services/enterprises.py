@@ -23,6 +23,7 @@ from app.services.validation import (
     normalize_text,
     parse_int_optional,
 )
+from app.services.validation import limited_text as _text
 from db.lookups import INDUSTRY, lookup_labels
 from db.models import (
     CaseParty,
@@ -253,15 +254,6 @@ def find_duplicates(
             if e.id != exclude_id and all(d.id != e.id for d in out):
                 out.append(Duplicate(e.id, e.name, e.credit_code, "name"))
     return out
-
-
-def _text(value: Any, label: str, max_len: int) -> str | None:
-    t = normalize_text(value)
-    if not t:
-        return None
-    if len(t) > max_len:
-        raise ValidationError(label, f"{label}：最多 {max_len} 个字，现在是 {len(t)} 个字")
-    return t
 
 
 def validate_enterprise(

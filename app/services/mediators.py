@@ -26,6 +26,7 @@ from app.services.validation import (
     parse_date,
     parse_date_optional,
 )
+from app.services.validation import limited_text as _text
 from db.lookups import MEDIATOR_BACKGROUND, lookup_labels
 from db.models import CaseMediator, Mediator, MediatorTraining, Organization
 
@@ -240,15 +241,6 @@ def mediator_counts(session: Session, org_id: int, on: date | None = None) -> tu
 
 # ---------------------------------------------------------------------------------------------
 # Validation and writes
-
-
-def _text(value: Any, label: str, max_len: int) -> str | None:
-    t = normalize_text(value)
-    if not t:
-        return None
-    if len(t) > max_len:
-        raise ValidationError(label, f"{label}：最多 {max_len} 个字，现在是 {len(t)} 个字")
-    return t
 
 
 def _hours_to_minutes(value: Any, label: str) -> int | None:

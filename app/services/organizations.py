@@ -32,6 +32,8 @@ from app.services.validation import (
     parse_date_optional,
     parse_int_optional,
 )
+from app.services.validation import limited_text as _text
+from app.services.validation import long_text as _long_text
 from db.enums import SUCCESS_CLOSE_TYPES, CloseType
 from db.lookups import ORG_KIND, lookup_labels
 from db.models import (
@@ -811,22 +813,6 @@ def standard_name_warning(name: str | None, kind: str | None) -> str | None:
 _REGION_RE = re.compile(r"\d{6}")
 _STREET_RE = re.compile(r"\d{9}(\d{3})?")
 _EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-
-
-def _text(value: Any, label: str, max_len: int) -> str | None:
-    t = normalize_text(value)
-    if not t:
-        return None
-    if len(t) > max_len:
-        raise ValidationError(label, f"{label}：最多 {max_len} 个字，现在是 {len(t)} 个字")
-    return t
-
-
-def _long_text(value: Any) -> str | None:
-    if value is None:
-        return None
-    t = str(value).strip()
-    return t or None
 
 
 def check_region_code(value: Any, label: str = "行政区划代码", *, required: bool = True) -> tuple[str | None, list[str]]:

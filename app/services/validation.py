@@ -85,6 +85,28 @@ def normalize_text(value: object) -> str:
     return _WS_RE.sub(" ", text).strip()
 
 
+def short_text(value: object) -> str | None:
+    """A one-line field: trimmed, full-width ASCII folded, ``None`` when empty."""
+    return normalize_text(value) or None
+
+
+def long_text(value: object) -> str | None:
+    """A multi-line field: only trimmed, ``None`` when empty."""
+    if value is None:
+        return None
+    return str(value).strip() or None
+
+
+def limited_text(value: object, label: str, max_len: int) -> str | None:
+    """A one-line field of at most ``max_len`` characters (``None`` when empty)."""
+    text = normalize_text(value)
+    if not text:
+        return None
+    if len(text) > max_len:
+        raise ValidationError(label, f"{label}：最多 {max_len} 个字，现在是 {len(text)} 个字")
+    return text
+
+
 def _compact(value: object) -> str:
     """normalize_text without any whitespace at all."""
     return _WS_RE.sub("", normalize_text(value))

@@ -52,6 +52,8 @@ from app.services.validation import (
     parse_date_optional,
     parse_int_optional,
 )
+from app.services.validation import long_text as _long
+from app.services.validation import short_text as _short
 from db.enums import SATISFACTION_SCORES, VolunteerStatus
 from db.lookups import SERVICE_ITEM, lookup_labels
 from db.models import (
@@ -171,18 +173,6 @@ def setting_value(session: Session, key: str) -> int:
 
 def _invalid(label: str, detail: str) -> ValidationError:
     return ValidationError(label, f"{label}：{detail}")
-
-
-def _short(value: object) -> str | None:
-    text = normalize_text(value)
-    return text or None
-
-
-def _long(value: object) -> str | None:
-    if value is None:
-        return None
-    text = str(value).strip()
-    return text or None
 
 
 def _cn(d: date | None) -> str:
