@@ -483,3 +483,20 @@ def test_screenshots(app, ctx, qtbot, tmp_path):
     qtbot.wait(100)
     assert page.grab().save(str(folder / "org_enterprises.png"))
     assert (folder / "org_gold.png").stat().st_size > 10_000
+
+
+def test_field_error_clears_when_the_field_is_edited(page, qtbot):
+    wait_list(qtbot, page, 0)
+    dlg = page.new_organization()
+    fill_org_dialog(dlg, region="1201")
+    assert dlg.save() is False
+    assert dlg.errors.widget is dlg.ui.region_code_edit
+    assert dlg.ui.region_code_edit.property("invalid") is True
+    dlg.ui.region_code_edit.setText("12010")  # a change made by the program keeps the error
+    assert dlg.errors.widget is dlg.ui.region_code_edit
+    qtbot.keyClicks(dlg.ui.region_code_edit, "1")  # the user typing clears it
+    assert dlg.errors.widget is None
+    assert dlg.findChild(type(dlg.ui.error_label), "field_error_label") is None
+    assert not dlg.ui.error_label.isVisibleTo(dlg)
+    assert dlg.ui.region_code_edit.property("invalid") is False
+    dlg.reject()

@@ -6,7 +6,7 @@
 - :class:`FieldErrors` shows the message in a hidden row registered under the field (case dialogs, the
   action dialogs, the settings page);
 - :class:`FormFieldErrors` shows it in the dialog's summary label and in a row it inserts under the field
-  of a form (the organization, mediator, enterprise and volunteer dialogs);
+  of a form (the organization, mediator, enterprise and volunteer dialogs), until the user edits the field;
 - :func:`accept_saved` runs a dialog's service call, shows a refusal and keeps the dialog open, or keeps
   ``saved_id`` and ``warnings`` and accepts.
 """
@@ -19,15 +19,20 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
     QAbstractSpinBox,
     QCheckBox,
+    QComboBox,
     QDialog,
     QFormLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QScrollArea,
     QStackedWidget,
     QTabWidget,
+    QTextEdit,
     QWidget,
 )
 
@@ -191,6 +196,26 @@ def reveal(widget: QWidget) -> None:
         parent = parent.parentWidget()
 
 
+def on_user_edit(widget: QWidget, callback: Callable[[], Any]) -> None:
+    """Call ``callback`` when the user edits ``widget`` (typing, picking, ticking); changes made by the
+    program do not count where Qt tells them apart."""
+    if isinstance(widget, QLineEdit):
+        widget.textEdited.connect(lambda _text: callback())
+    elif isinstance(widget, QComboBox):
+        widget.activated.connect(lambda _index: callback())
+        if widget.isEditable() and widget.lineEdit() is not None:
+            widget.lineEdit().textEdited.connect(lambda _text: callback())
+    elif isinstance(widget, QAbstractSpinBox):
+        if (inner := widget.findChild(QLineEdit)) is not None:
+            inner.textEdited.connect(lambda _text: callback())
+    elif isinstance(widget, QAbstractButton):
+        widget.clicked.connect(lambda _checked=False: callback())
+    elif isinstance(widget, QPlainTextEdit | QTextEdit):
+        widget.textChanged.connect(callback)
+    elif isinstance(widget, QAbstractItemView) and widget.model() is not None:
+        widget.model().dataChanged.connect(lambda *_args: callback())
+
+
 def accept_saved(
     dialog: QDialog,
     call: Callable[[], Any],
@@ -230,6 +255,7 @@ class FormFieldErrors:
         self._form: QFormLayout | None = None
         self._marked: QWidget | None = None
         self.widget: QWidget | None = None  # the widget of the last error (tests read it)
+        self._watched: set[int] = set()
 
     def widget_for(self, field: str) -> QWidget | None:
         if field in self.fields:
@@ -250,6 +276,10 @@ class FormFieldErrors:
         self.summary.setVisible(False)
         self.widget = None
 
+    def _edited(self, widget: QWidget) -> None:
+        if self._marked is widget:
+            self.clear()
+
     def show(self, error: Exception | str, field: str | None = None) -> None:
         """Show ``error`` (a :class:`ValidationError` at its field; another refusal or a text in the summary)."""
         self.clear()
@@ -263,6 +293,9 @@ class FormFieldErrors:
             return
         set_invalid(widget, True)
         self._marked = widget
+        if id(widget) not in self._watched:  # an edit of the field clears its error
+            self._watched.add(id(widget))
+            on_user_edit(widget, lambda w=widget: self._edited(w))
         reveal(widget)
         form, row = _form_row(widget)
         if form is not None:
