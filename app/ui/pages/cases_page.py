@@ -50,6 +50,7 @@ from app.ui.models.case_table_model import (
     CaseTableModel,
 )
 from app.ui.settings_store import LAST_EXPORT_DIR, Setting, SettingsStore
+from app.ui.widgets.import_button import add_import_button
 
 log = logging.getLogger(__name__)
 
@@ -137,6 +138,7 @@ class CasesPage(QWidget):
         ui.new_button.clicked.connect(self.new_case)
         ui.open_button.clicked.connect(self.open_selected)
         ui.export_button.clicked.connect(lambda: self.export_ledger())
+        self.import_button = add_import_button(ui.export_button, window, ctx, "cases", self.refresh)
         # lambdas rather than bound methods for QModelIndex signals (see app/ui/pages/home_page.py)
         table.doubleClicked.connect(lambda index: self._double_clicked(index))
         table.activated.connect(lambda index: self._double_clicked(index))  # Enter on a row

@@ -34,6 +34,7 @@ from app.ui.models.organization_models import (
 )
 from app.ui.pages.enterprises_widget import EnterprisesWidget
 from app.ui.widgets.gold_assessment_widget import GoldAssessmentWidget
+from app.ui.widgets.import_button import add_import_button
 from db.lookups import ORG_KIND
 
 log = logging.getLogger(__name__)
@@ -110,6 +111,9 @@ class OrganizationsPage(QWidget):
         ui.mediator_add_button.clicked.connect(self.new_mediator)
         ui.mediator_edit_button.clicked.connect(self.edit_mediator)
         ui.mediator_delete_button.clicked.connect(self.delete_mediator)
+        self.import_mediators_button = add_import_button(
+            ui.mediator_add_button, window, ctx, "mediators", lambda: self.refresh(), after=True
+        )
         ui.mediator_view.doubleClicked.connect(lambda _i: self.edit_mediator())
         ui.mediator_view.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
 
@@ -149,6 +153,9 @@ class OrganizationsPage(QWidget):
 
         # enterprises
         self.enterprises = EnterprisesWidget(ctx.session_factory, ui.enterprise_tab)
+        self.import_enterprises_button = add_import_button(
+            self.enterprises.ui.new_button, window, ctx, "enterprises", self.enterprises.refresh, after=True
+        )
         (ui.enterprise_tab.layout() or QVBoxLayout(ui.enterprise_tab)).addWidget(self.enterprises)
         self.enterprises.status.connect(self.set_status)
         self._update_buttons()

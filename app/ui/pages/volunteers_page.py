@@ -57,6 +57,7 @@ from app.ui.models.volunteer_models import (
     VolunteerTableModel,
 )
 from app.ui.widgets.duty_board import DutyBoardWidget
+from app.ui.widgets.import_button import add_import_button
 from app.ui.widgets.recusal_widget import RecusalWidget
 
 log = logging.getLogger(__name__)
@@ -152,6 +153,9 @@ class VolunteersPage(QWidget):
         ui.delete_contact_button.clicked.connect(self.delete_contact)
         ui.export_form_button.clicked.connect(self.export_volunteer_form)
         ui.export_roster_button.clicked.connect(self.export_enterprise_roster)
+        self.import_volunteers_button = add_import_button(
+            ui.new_volunteer_button, window, ctx, "volunteers", self.refresh_all, after=True
+        )
 
         # --- services ---
         self.service_model = ServiceTableModel(self)
@@ -169,6 +173,9 @@ class VolunteersPage(QWidget):
         ui.edit_service_button.clicked.connect(self.edit_service)
         ui.service_view.doubleClicked.connect(lambda _i: self.edit_service())
         ui.delete_service_button.clicked.connect(self.delete_service)
+        self.import_services_button = add_import_button(
+            ui.new_service_button, window, ctx, "services", self.refresh_services, after=True
+        )
         self.quick_suggestions = EnterpriseSuggestions(
             ui.enterprise_quick_edit, lambda text: self.service.read(enterprise_choices, text, limit=30))
         ui.enterprise_quick_button.clicked.connect(self.quick_service_for_enterprise)

@@ -1,0 +1,59 @@
+"""Every list page offers 导入 beside its own buttons, opening the wizard for that kind of data."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from app.context import AppContext
+from app.services.demo import generate_demo
+from app.ui.app import create_application
+from app.ui.main_window import MainWindow
+from app.ui.settings_store import SettingsStore
+from db.session import open_database
+
+pytestmark = pytest.mark.usefixtures("private_settings")
+
+
+@pytest.fixture
+def window(qtbot, db_path, tmp_path):
+    create_application([])
+    opened = open_database(db_path)
+    generate_demo(opened.session_factory, seed=3, cases=120)
+    ctx = AppContext(opened.path, opened.engine, opened.session_factory)
+    win = MainWindow(ctx, SettingsStore(tmp_path / "s.ini"))
+    qtbot.addWidget(win)
+    win.attach_database(ctx)
+    yield win
+    for w in QApplication.topLevelWidgets():
+        if w is not win and w.isVisible():
+            w.close()
+    opened.engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("page", "attr", "target"),
+    [
+        ("cases", "import_button", "cases"),
+        ("volunteers", "import_volunteers_button", "volunteers"),
+        ("volunteers", "import_services_button", "services"),
+        ("organizations", "import_mediators_button", "mediators"),
+        ("organizations", "import_enterprises_button", "enterprises"),
+    ],
+)
+def test_import_button_opens_wizard_for_its_data(qtbot, window, page, attr, target):
+    window.show_page(page)
+    button = getattr(window.page(page), attr)
+    assert button.text().startswith("导入")
+    from app.ui.dialogs.import_wizard import ImportWizard
+
+    before = set(window.findChildren(ImportWizard))
+    if button.isVisible():
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    else:  # on a tab that is not in front
+        button.click()
+    wizards = [w for w in window.findChildren(ImportWizard) if w not in before]
+    assert len(wizards) == 1
+    assert wizards[0].ui.target_combo.currentData() == target
+    wizards[0].close()
