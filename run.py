@@ -40,7 +40,7 @@ def wanted_stamp() -> str:
 
 
 def ensure_venv() -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 — run.py itself may be started by an older python3
         sys.exit("需要 Python 3.11 或更高版本 (needs Python 3.11+)")
     if not venv_python().exists():
         say("首次运行：创建虚拟环境 .venv …")

@@ -21,7 +21,6 @@ from app.paths import resource_path
 from app.ui.qt_fonts import setup_cjk_fonts
 from app.version import APP_ID, ORG_ID, __version__
 
-
 QUIT_AFTER_SHOWN_ENV = "MEDIATION_DESK_QUIT_AFTER_SHOWN"
 _CONFIGURED_PROPERTY = "mediation_desk_configured"
 LOCALE = QLocale(QLocale.Language.Chinese, QLocale.Country.China)

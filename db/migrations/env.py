@@ -5,8 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from db.base import Base
 import db.models  # noqa: F401  (registers every table on Base.metadata)
+from db.base import Base
 
 target_metadata = Base.metadata
 config = context.config
