@@ -92,3 +92,13 @@ class VolunteerStatus(LabelledEnum):
 
 
 SATISFACTION_SCORES = {4: "非常满意", 3: "满意", 2: "基本满意", 1: "不满意"}
+
+
+# Kinds of 待办 on the start page (app.services.cases.todo_items), in display order.
+TODO_KINDS = {
+    "acceptance": "受理决定",
+    "mediation": "调解期限",
+    "performance": "督促履行",
+    "return_visit": "回访",
+    "review": "仲裁审查申请",
+}

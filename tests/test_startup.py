@@ -28,6 +28,14 @@ def test_gui_start_path_imports_no_heavy_modules():
         assert heavy not in mods, f"{heavy} is imported at start-up"
 
 
+def test_first_window_needs_no_database_layer():
+    """The window is shown before the database is opened: nothing on that path imports SQLAlchemy."""
+    mods = loaded_modules("import app.main, app.cli, app.ui.app, app.ui.main_window, db.check, app.services.dblock")
+    assert "PySide6.QtWidgets" in mods
+    for deferred in ("sqlalchemy", "alembic", "platformdirs"):
+        assert deferred not in mods, f"{deferred} is imported before the first window"
+
+
 def test_data_layer_and_services_import_no_qt():
     mods = loaded_modules(
         "import db.models, db.session, db.lookups, app.services.validation, app.services.formatting, "

@@ -362,14 +362,7 @@ class TodoItem:
     warning: str | None = None
 
 
-TODO_KINDS = {
-    "acceptance": "受理决定",
-    "mediation": "调解期限",
-    "performance": "督促履行",
-    "return_visit": "回访",
-    "review": "仲裁审查申请",
-}
-
+from db.enums import TODO_KINDS  # noqa: E402  (kept in db.enums so the start page loads without SQLAlchemy)
 
 # =============================================================================================
 # State machine

@@ -176,6 +176,8 @@ class MainWindow(QMainWindow):
                 setattr(self.ctx, name, getattr(ctx, name))
         current = self.current_page_key()
         install_modules(self, self.ctx)
+        if current in self._pages:
+            self.page(current)  # the page in front is built now; the others when first shown
         for widget in list(self._pages.values()):  # pages built before the database was open
             ready = getattr(widget, "database_ready", None)
             if callable(ready) and not isinstance(widget, _DeferredPage):
@@ -222,6 +224,10 @@ class MainWindow(QMainWindow):
             nav.addItem(item)
             stack.addWidget(widget)
         self._pages[key] = widget
+
+    def register_lazy_page(self, key: str, title: str, factory) -> None:
+        """Like :meth:`register_page`, but the page is built by ``factory()`` when first shown."""
+        self.register_page(key, title, _DeferredPage(factory))
 
     def page(self, key: str) -> QWidget:
         widget = self._pages[key]

@@ -16,10 +16,24 @@ PageFactory = Callable[[Any, Any], Any]
 MODULE_PAGES: list[tuple[str, str, PageFactory]] = []
 
 
+# Things a module adds to the window itself (menus) once the database is open.
+MODULE_HOOKS: list[Callable[[Any, Any], None]] = []
+
+
 def install_modules(window: Any, ctx: Any) -> None:
-    """Register every module page with the window (``window.register_page(key, title, widget)``)."""
+    """Register every module page with the window, and run the module hooks.
+
+    Pages are registered lazily where the window supports it (``register_lazy_page``): a page is built
+    the first time it is shown, so opening a 100,000-case database costs only the page in front.
+    """
+    lazy = getattr(window, "register_lazy_page", None)
     for key, title, factory in MODULE_PAGES:
-        window.register_page(key, title, factory(ctx, window))
+        if lazy is not None:
+            lazy(key, title, lambda f=factory: f(ctx, window))
+        else:
+            window.register_page(key, title, factory(ctx, window))
+    for hook in MODULE_HOOKS:
+        hook(window, ctx)
 
 
 def _cases_page(ctx: Any, window: Any) -> Any:
@@ -66,11 +80,16 @@ MODULE_PAGES.append(("stats", "统计图表", _stats_page))
 
 
 def _submissions_page(ctx: Any, window: Any) -> Any:
-    from app.ui.dialogs.import_wizard import install_import_menu
     from app.ui.pages.submissions_page import SubmissionsPage
 
-    install_import_menu(window, ctx)  # the 导入 menu (import wizard per kind of data, 报送情况)
     return SubmissionsPage(ctx, window)
 
 
+def _import_menu(window: Any, ctx: Any) -> None:
+    from app.ui.dialogs.import_wizard import install_import_menu
+
+    install_import_menu(window, ctx)  # the 导入 menu (import wizard per kind of data, 报送情况)
+
+
 MODULE_PAGES.append(("submissions", "报送情况", _submissions_page))
+MODULE_HOOKS.append(_import_menu)

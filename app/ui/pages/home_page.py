@@ -9,14 +9,17 @@ windows closing — grouped by kind with their counts, overdue first.  They are 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QPushButton, QTreeView, QWidget
 
 from app.context import AppContext
-from app.services.cases import TODO_KINDS, CaseService, TodoItem
+from db.enums import TODO_KINDS
+
+if TYPE_CHECKING:  # the service (and SQLAlchemy) load once the database is open, after the first paint
+    from app.services.cases import CaseService, TodoItem
 from app.services.formatting import format_date_iso
 from app.ui.forms.ui_home_page import Ui_HomePage
 
@@ -215,6 +218,8 @@ class HomePage(QWidget):
     @property
     def service(self) -> CaseService:
         if self._service is None:
+            from app.services.cases import CaseService
+
             self._service = CaseService(self.ctx.session_factory)
         return self._service
 
