@@ -9,8 +9,6 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from app.cli import CliError, parse_args, print_version, run_command
-
 
 def _setup_logging() -> None:
     """Details of unexpected errors go to a log file in the user's log folder, never to the console."""
@@ -33,6 +31,17 @@ def _setup_logging() -> None:
     root.setLevel(logging.INFO)
 
 
+def _plain_gui_arguments(argv: list[str]):
+    """The database path for a plain GUI start (no arguments, or only ``--db PATH``); False otherwise."""
+    if not argv:
+        return None
+    if len(argv) == 2 and argv[0] == "--db" and not argv[1].startswith("-"):
+        return argv[1]
+    if len(argv) == 1 and argv[0].startswith("--db=") and len(argv[0]) > 5:
+        return argv[0][5:]
+    return False
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     for stream in (sys.stdout, sys.stderr):  # Chinese on any console (Windows code pages included)
@@ -40,6 +49,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             stream.reconfigure(errors="replace")  # type: ignore[union-attr]
         except (AttributeError, ValueError):
             pass
+    gui_db = _plain_gui_arguments(argv)
+    if gui_db is not False:  # the everyday start: no argparse on the way to the first window
+        from types import SimpleNamespace
+
+        return start_gui(SimpleNamespace(db=gui_db), argv)
+    from app.cli import CliError, parse_args, print_version, run_command
+
     try:
         args = parse_args(argv)
     except CliError as exc:

@@ -6,9 +6,7 @@ placeholder that says what the module will do. Nothing here touches the database
 
 from __future__ import annotations
 
-import platform
 from dataclasses import dataclass
-from html import escape
 
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, qVersion
@@ -286,6 +284,9 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, self.tr("关于{app}").format(app=APP_NAME), self.about_text())
 
     def about_text(self) -> str:
+        import platform
+        from html import escape
+
         return self.tr(
             "<h3>{app}</h3>"
             "<p>版本 {version}</p>"

@@ -9,11 +9,7 @@ pan-CJK font when the locale is not Chinese (see docs: toolchain §3).
 
 from __future__ import annotations
 
-import logging
-
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication
-
-log = logging.getLogger(__name__)
 
 # In order of preference. Windows may report the localised names, so both spellings are listed.
 SYSTEM_CJK_SANS = (
@@ -39,6 +35,13 @@ SYSTEM_CJK_SANS = (
 BUNDLED_SANS_FAMILY = "Noto Sans SC"
 
 
+
+
+def _log():
+    import logging  # only when something is worth logging: keeps it off the start-up path
+
+    return logging.getLogger(__name__)
+
 def _has_family(family: str) -> bool:
     # hasFamily looks one family up; it avoids listing every installed font (slow on some Windows PCs).
     return QFontDatabase.hasFamily(family) and (
@@ -57,7 +60,7 @@ def find_system_cjk_family() -> str | None:
 def _add_font(path: str) -> list[str]:
     font_id = QFontDatabase.addApplicationFont(path)
     if font_id < 0:
-        log.warning("could not load font %s", path)
+        _log().warning("could not load font %s", path)
         return []
     return QFontDatabase.applicationFontFamilies(font_id)
 
@@ -67,7 +70,7 @@ def register_bundled_fonts() -> str | None:
     try:
         import pylopdf_fonts_zh_cn as bundled
     except ImportError:
-        log.warning("pylopdf-fonts-zh-cn is not installed; Chinese text may not render")
+        _log().warning("pylopdf-fonts-zh-cn is not installed; Chinese text may not render")
         return None
     sans = _add_font(str(bundled.sans_path()))
     _add_font(str(bundled.serif_path()))

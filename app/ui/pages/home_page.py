@@ -8,7 +8,6 @@ windows closing — grouped by kind with their counts, overdue first.  They are 
 
 from __future__ import annotations
 
-import logging
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
@@ -23,8 +22,6 @@ if TYPE_CHECKING:  # the service (and SQLAlchemy) load once the database is open
 from app.services.formatting import format_date_iso
 from app.ui.forms.ui_home_page import Ui_HomePage
 
-log = logging.getLogger(__name__)
-
 CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 STATE_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -32,6 +29,13 @@ TODO_COLUMNS = ("事项", "案号", "期限", "剩余")
 _STATE_COLOURS = {"overdue": QColor("#b3261e"), "due_soon": QColor("#8a5300")}
 _KIND_ORDER = list(TODO_KINDS)
 
+
+
+
+def _log():
+    import logging  # only when something is worth logging: keeps it off the start-up path
+
+    return logging.getLogger(__name__)
 
 class TodoModel(QAbstractItemModel):
     """Two levels: one row per kind (「受理决定（3，逾期1）」), under it the items, overdue first."""
@@ -105,7 +109,7 @@ class TodoModel(QAbstractItemModel):
                 return self._group_data(index, role)
             return self._item_data(index, role)
         except Exception:  # never break painting
-            log.exception("to-do row could not be shown")
+            _log().exception("to-do row could not be shown")
             return None
 
     def _group_data(self, index: QModelIndex | QPersistentModelIndex, role: int) -> Any:
@@ -237,7 +241,7 @@ class HomePage(QWidget):
         try:
             items = self.service.todo_items()
         except Exception as exc:  # an empty or damaged database: say so, keep the page usable
-            log.info("to-do list not available", exc_info=True)
+            _log().info("to-do list not available", exc_info=True)
             self.todo_model.set_items([])
             self.todo_view.hide()
             self.ui.todo_label.setText(self.tr("暂无数据：待办事项无法读取（{error}）。").format(
