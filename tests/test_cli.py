@@ -96,3 +96,11 @@ def test_demo_then_export_roundtrip(tmp_path):
     proc = run_app("export", "organization-list", "--db", str(db), "--out", str(out))
     assert proc.returncode == 0, proc.stderr
     assert out.exists() and out.stat().st_size > 0
+
+
+def test_gui_start_with_bad_database_fails_cleanly(tmp_path):
+    """The GUI path too: a non-database file or a missing folder is one Chinese line and exit code 1."""
+    junk = tmp_path / "junk.db"
+    junk.write_text("不是数据库", encoding="utf-8")
+    assert "不是有效的数据库文件" in assert_one_chinese_line(run_app("--db", str(junk)))
+    assert "文件夹不存在" in assert_one_chinese_line(run_app(f"--db={tmp_path / 'missing' / 'x.db'}"))
