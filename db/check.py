@@ -6,7 +6,6 @@ part of opening (SQLAlchemy, Alembic) can happen after the window is on screen.
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -37,6 +36,8 @@ def read_revision(path: Path) -> tuple[str | None, bool]:
     """(Alembic revision or None, whether the file has any table) read with plain sqlite3."""
     if not path.exists() or path.stat().st_size == 0:
         return None, False
+    import sqlite3  # not needed by check_database_file, which runs before the first window
+
     try:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
         try:

@@ -19,7 +19,6 @@ from db.enums import TODO_KINDS
 
 if TYPE_CHECKING:  # the service (and SQLAlchemy) load once the database is open, after the first paint
     from app.services.cases import CaseService, TodoItem
-from app.services.formatting import format_date_iso
 from app.ui.forms.ui_home_page import Ui_HomePage
 
 CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -135,7 +134,7 @@ class TodoModel(QAbstractItemModel):
             if column == 1:
                 return item.case_no or ""
             if column == 2:
-                return format_date_iso(item.due_on)
+                return item.due_on.isoformat() if item.due_on else ""
             if item.days_left < 0:
                 return f"已逾期{-item.days_left}天"
             return "今天到期" if item.days_left == 0 else f"剩余{item.days_left}天"
