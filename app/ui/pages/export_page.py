@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QStandardPaths, Qt, QTimer, QUrl
-from PySide6.QtGui import QDesktopServices, QShowEvent
+from PySide6.QtGui import QColor, QDesktopServices, QShowEvent
 from PySide6.QtWidgets import QFileDialog, QListWidgetItem, QMessageBox, QProgressDialog, QWidget
 
 from app.context import AppContext
@@ -84,6 +85,40 @@ def collect_params(editors: list[OptionEditor]) -> tuple[dict[str, Any], list[st
     return params, missing
 
 
+# Headings of the export list, by the module that defines a kind (app/exports/kinds/<module>.py).
+KIND_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("案件文书", ("case_documents",)),
+    ("案件台账", ("case_ledger",)),
+    ("志愿服务（附件1—3）", ("volunteer_forms",)),
+    ("组织档案", ("organization_list", "organization_documents", "mediator_roster")),
+    ("统计报表", ("statistics_table",)),
+    ("报送", ("nil_report",)),
+)
+
+
+def _attachment_number(kind: Any) -> int:
+    match = re.search(r"附件(\d+)", str(getattr(kind, "title", "")))
+    return int(match.group(1)) if match else 0
+
+
+def _grouped(kinds: list[Any]) -> list[tuple[str, list[Any]]]:
+    """Kinds under their headings, in the order above; kinds from elsewhere under 其他 (no heading if alone)."""
+    by_module: dict[str, list[Any]] = {}
+    for kind in kinds:
+        module = getattr(getattr(kind, "run", None), "__module__", "") or ""
+        by_module.setdefault(module.rsplit(".", 1)[-1], []).append(kind)
+    groups: list[tuple[str, list[Any]]] = []
+    for title, modules in KIND_GROUPS:
+        members = [k for m in modules for k in by_module.pop(m, [])]
+        members.sort(key=_attachment_number)  # 附件1, 附件2, 附件3 in their own order; others keep theirs
+        if members:
+            groups.append((title, members))
+    rest = [k for members in by_module.values() for k in members]
+    if rest:
+        groups.append(("其他" if groups else "", rest))
+    return groups
+
+
 class ExportPage(QWidget):
     def __init__(
         self,
@@ -131,11 +166,24 @@ class ExportPage(QWidget):
     def _set_kinds(self, kinds: list[Any], error: str | None, loading: bool = False) -> None:
         ui = self.ui
         ui.kind_list.clear()
-        for kind in kinds:
-            item = QListWidgetItem(str(getattr(kind, "title", kind)))
-            item.setData(KIND_ROLE, kind)
-            item.setToolTip(str(getattr(kind, "description", "") or ""))
-            ui.kind_list.addItem(item)
+        first_kind_row = -1
+        for group, members in _grouped(kinds):
+            if group:
+                header = QListWidgetItem(group)
+                header.setFlags(Qt.ItemFlag.NoItemFlags)  # a heading, not an export
+                font = header.font()
+                font.setBold(True)
+                header.setFont(font)
+                header.setForeground(QColor("#5a6675"))
+                header.setBackground(QColor("#eef2f6"))
+                ui.kind_list.addItem(header)
+            for kind in members:
+                item = QListWidgetItem(str(getattr(kind, "title", kind)))
+                item.setData(KIND_ROLE, kind)
+                item.setToolTip(str(getattr(kind, "description", "") or ""))
+                ui.kind_list.addItem(item)
+                if first_kind_row < 0:
+                    first_kind_row = ui.kind_list.count() - 1
         has_kinds = bool(kinds)
         if loading:
             ui.empty_label.setText(self.tr("正在读取可用的导出类型…"))
@@ -153,12 +201,14 @@ class ExportPage(QWidget):
         ui.kind_list.setVisible(has_kinds)
         ui.detail_group.setVisible(has_kinds)
         if has_kinds:
-            ui.kind_list.setCurrentRow(0)
+            ui.kind_list.setCurrentRow(max(first_kind_row, 0))
+            ui.kind_list.scrollToTop()  # keep the first heading in view
         else:
             self._show_selected(None)
 
     def kinds(self) -> list[Any]:
-        return [self.ui.kind_list.item(i).data(KIND_ROLE) for i in range(self.ui.kind_list.count())]
+        items = (self.ui.kind_list.item(i).data(KIND_ROLE) for i in range(self.ui.kind_list.count()))
+        return [kind for kind in items if kind is not None]
 
     def current_kind(self) -> Any | None:
         item = self.ui.kind_list.currentItem()
