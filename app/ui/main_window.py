@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, qVersion
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QLabel, QListWidgetItem, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QLabel, QListWidgetItem, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
 from app.context import AppContext
 from app.ui.forms.ui_main_window import Ui_MainWindow
-from app.ui.pages.home_page import HomePage
 from app.ui.pages.placeholder import PlaceholderPage
 from app.ui.settings_store import LAST_PAGE, PersistGeometry, SettingsStore
 from app.version import APP_NAME, __version__
@@ -83,6 +82,17 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate(TR_CONTEXT, text)
 
 
+class _OpeningPage(QWidget):
+    """What 首页 shows for the moment between the first paint and the database being open."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        label = QLabel(text, self)
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(label)
+
+
 class _DeferredPage(QWidget):
     """Stands in for a page until it is first shown; keeps start-up to what the first screen needs."""
 
@@ -133,6 +143,10 @@ class MainWindow(QMainWindow):
     # --- pages ---------------------------------------------------------------------------------------
     def _build_page(self, spec: PageSpec) -> QWidget:
         if spec.key == "home":
+            if not self.ctx.ready:  # the window shows before the database opens: a light page until then
+                return _OpeningPage(_tr("正在打开数据库……"))
+            from app.ui.pages.home_page import HomePage
+
             return HomePage(self.ctx)
         if spec.key == "exports":
 
