@@ -42,3 +42,58 @@ def test_data_layer_and_services_import_no_qt():
         "app.services.demo, app.exports.registry, app.exports.docx_engine, app.exports.xlsx_engine"
     )
     assert not any(m.startswith("PySide6") for m in mods)
+
+
+FIRST_WINDOW_PROBE = """
+import enum, json, sys
+created = []
+_new = enum.EnumType.__new__
+def _record(mcls, cls, bases, namespace, **kw):
+    created.append(cls)
+    return _new(mcls, cls, bases, namespace, **kw)
+enum.EnumType.__new__ = _record
+
+class _Stdout:  # at the benchmark's SHOWN line, report what start-up had done by the first paint
+    def __init__(self, stream):
+        self._stream = stream
+    def write(self, text):
+        if text.startswith("SHOWN"):
+            print("PROBE " + json.dumps({"enums": created, "modules": sorted(sys.modules)}), file=sys.stderr)
+        return self._stream.write(text)
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+sys.stdout = _Stdout(sys.stdout)
+
+from app.main import main
+sys.exit(main(["--db", sys.argv[1]]))
+"""
+
+
+def test_first_window_is_shown_before_qt_namespace_and_database_layer(tmp_path):
+    """The real start (``python -m app --db``) up to its first paint, as bench/startup.py times it.
+
+    Touching PySide6's ``Qt`` namespace builds its 94 Python enums (~20 ms, a sixth of a bare window's
+    start-up); ItemDataRole, ScrollBarPolicy and Orientation exist only there. The first window must
+    also come before SQLAlchemy, Alembic and the module pages.
+    """
+    env = dict(
+        os.environ,
+        QT_QPA_PLATFORM="offscreen",
+        PYTHONPATH=str(ROOT),
+        MEDIATION_DESK_QUIT_AFTER_SHOWN="1",
+        MEDIATION_DESK_SETTINGS_DIR=str(tmp_path / "settings"),
+    )
+    db = tmp_path / "new.db"
+    proc = subprocess.run(
+        [sys.executable, "-c", FIRST_WINDOW_PROBE, str(db)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "READY" in proc.stdout  # the database was opened after the first paint
+    probe = json.loads(next(line[6:] for line in proc.stderr.splitlines() if line.startswith("PROBE ")))
+    assert probe["enums"], "the probe saw no enum being built at all"
+    for qt_only in ("ItemDataRole", "ScrollBarPolicy", "Orientation", "AlignmentFlag"):
+        assert qt_only not in probe["enums"], f"Qt.{qt_only} was built before the first window"
+    for deferred in ("sqlalchemy", "alembic", "dataclasses", "app.ui.pages.placeholder", "app.ui.pages.home_page"):
+        assert deferred not in probe["modules"], f"{deferred} is imported before the first window"
+    assert db.exists()

@@ -769,7 +769,7 @@ def test_main_window_uses_the_case_pages(qtbot, env):
     # the window shows before the database is open: the start page says so instead of failing
     from PySide6.QtWidgets import QLabel
 
-    assert any("正在打开数据库" in label.text() for label in win.page("home").findChildren(QLabel))
+    assert any("正在打开数据库" in label.text() for label in win.ui.pages.currentWidget().findChildren(QLabel))
     if hasattr(win, "attach_database"):
         win.attach_database(ctx)  # installs the module pages
     else:

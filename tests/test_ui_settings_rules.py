@@ -212,8 +212,9 @@ def test_main_window_pages_read_the_new_rules(qtbot, env, tmp_path):
 
 
 def test_settings_page_shown_while_the_database_opens(qtbot, env, tmp_path):
-    """The last page was 设置: it is built before the database is open and reads the rules once it is."""
-    from app.ui.main_window import MainWindow
+    """The last page was 设置: while the database opens it is marked in the navigation but not built
+    (the page area says 正在打开数据库……); once the database is open it is built and reads the rules."""
+    from app.ui.main_window import MainWindow, _DeferredPage
     from app.ui.settings_store import LAST_PAGE
 
     ctx, _service, _org = env
@@ -223,8 +224,8 @@ def test_settings_page_shown_while_the_database_opens(qtbot, env, tmp_path):
     qtbot.addWidget(win)
     win.show()
     qtbot.waitExposed(win)
-    page = win.page("settings")
-    assert win.current_page_key() == "settings" and not page.ui.save_rules_button.isEnabled()
+    assert win.current_page_key() == "settings" and isinstance(win.page("settings"), _DeferredPage)
     win.attach_database(ctx)
-    assert win.page("settings") is page and page.rules_loaded and page.ui.save_rules_button.isEnabled()
+    page = win.page("settings")
+    assert win.ui.pages.currentWidget() is page and page.rules_loaded and page.ui.save_rules_button.isEnabled()
     assert page.ui.rules_status_label.text() == ""

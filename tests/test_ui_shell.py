@@ -493,3 +493,59 @@ def test_run_gui_quits_after_first_paint_when_asked(tmp_path):
     shown = [line for line in result.stdout.splitlines() if line.startswith("SHOWN ")]
     assert len(shown) == 1
     float(shown[0].split()[1])
+
+
+def test_before_the_database_is_open_no_page_is_built(app, ctx, store, qtbot):
+    """The first paint shows navigation and "正在打开数据库……"; pages are built once the database is open."""
+    from PySide6.QtWidgets import QLabel
+
+    from app.ui.main_window import MainWindow, _DeferredPage
+
+    store.set(LAST_PAGE, "cases")
+    win = MainWindow(AppContext(db_path=ctx.db_path), store)
+    qtbot.addWidget(win)
+    win.set_opening("正在打开数据库……")
+    assert win.current_page_key() == "cases"  # the page the user left is already marked in the navigation
+    assert win.ui.pages.currentWidget().findChild(QLabel, "opening_message").text() == "正在打开数据库……"
+    assert all(isinstance(win._pages[key], _DeferredPage) for key in win.page_keys())
+    assert not win.ui.nav.isEnabled()
+    assert win.ui.action_quit.shortcut().isEmpty()  # shortcuts come with the database
+
+    win.attach_database(ctx)
+    assert win.ui.nav.isEnabled()
+    assert win.ui.pages.count() == win.ui.nav.count()  # the opening page is gone
+    assert win.current_page_key() == "cases"
+    page = win.ui.pages.currentWidget()
+    assert page is win.page("cases") and not isinstance(page, _DeferredPage)
+    assert win.ui.action_quit.shortcut().toString() == "Ctrl+Q"
+    assert not win.ui.nav.item(0).text().startswith("正在")
+
+
+def test_start_up_values_written_as_ints_match_qt(app):
+    """Values the first-paint path passes as ints (to keep the ``Qt`` namespace's enums unbuilt)."""
+    from app.ui.app import COLOR_SCHEME_LIGHT
+    from app.ui.main_window import KEY_ROLE
+
+    assert KEY_ROLE == Qt.ItemDataRole.UserRole.value
+    if hasattr(Qt, "ColorScheme"):  # Qt 6.8+: the property exists and takes the int
+        assert COLOR_SCHEME_LIGHT == Qt.ColorScheme.Light.value
+        assert app.styleHints().setProperty("colorScheme", COLOR_SCHEME_LIGHT)
+
+
+def test_navigation_widgets_keep_their_settings(window):
+    """Set by the stylesheet and Qt's defaults rather than in the form (see forms/main_window.ui)."""
+    assert window.ui.splitter.orientation() == Qt.Orientation.Horizontal
+    assert window.ui.nav.focusPolicy() == Qt.FocusPolicy.StrongFocus
+    assert window.ui.nav.horizontalScrollBarPolicy() == Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+
+
+def test_a_new_application_uses_fusion():
+    """create_application chooses Fusion on Qt's command line when it creates the QApplication itself."""
+    code = (
+        "import sys; from app.ui.app import create_application; app = create_application([sys.argv[0]]);"
+        "app.setStyleSheet(''); print(app.style().name(), app.palette() == app.style().standardPalette())"
+    )
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=str(ROOT))
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["fusion", "True"]

@@ -12,8 +12,9 @@ import sys
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, Qt, QTimer, QTranslator
-from PySide6.QtGui import QGuiApplication
+# No ``Qt`` namespace here or anywhere before the first paint: touching it makes PySide build its 94 Python
+# enums (~20 ms, a sixth of a bare window's start). Enum values needed that early are passed as plain ints.
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
 
 from app.context import AppContext
@@ -24,6 +25,7 @@ from app.version import APP_ID, ORG_ID, __version__
 QUIT_AFTER_SHOWN_ENV = "MEDIATION_DESK_QUIT_AFTER_SHOWN"
 _CONFIGURED_PROPERTY = "mediation_desk_configured"
 LOCALE = QLocale(QLocale.Language.Chinese, QLocale.Country.China)
+COLOR_SCHEME_LIGHT = 1  # Qt.ColorScheme.Light (Qt 6.8+), as an int: see the note on imports above
 
 
 def _log():
@@ -71,10 +73,13 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     QCoreApplication.setApplicationName(APP_ID)
     QCoreApplication.setApplicationVersion(__version__)
     app = QApplication.instance()
+    created = app is None
     if app is None:
-        # Fractional scaling (125 %, 150 % on office laptops) without rounding blur; Qt 6 scales by default.
-        QGuiApplication.setHighDpiScaleFactorRoundingPolicy(Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
-        app = QApplication(list(argv) if argv is not None else sys.argv[:1])
+        # One look on every PC: Fusion draws the same on Windows 7–11 and follows the stylesheet faithfully.
+        # Chosen on the command line so Qt sets it up in C++ (QApplication.setStyle would hand a QStyle to
+        # Python and build its enums first). Fractional scaling (125 %, 150 %) is Qt 6's default.
+        args = list(argv or sys.argv[:1]) or [APP_ID]  # argv[0] is the program's name, never an option
+        app = QApplication([*args[:1], "-style", "fusion", *args[1:]])
     if not isinstance(app, QApplication):
         raise RuntimeError("a non-widget QCoreApplication already exists")
     if app.property(_CONFIGURED_PROPERTY):
@@ -83,12 +88,11 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 
     QLocale.setDefault(LOCALE)
     install_qt_translation(app)
-    # One look on every PC: Fusion draws the same on Windows 7–11 and follows the stylesheet faithfully;
-    # the light scheme keeps the stylesheet's colours readable when Windows is in dark mode.
-    app.setStyle("Fusion")
-    hints = app.styleHints()
-    if hasattr(hints, "setColorScheme"):
-        hints.setColorScheme(Qt.ColorScheme.Light)
+    if not created:
+        app.setStyle("Fusion")
+    # The light scheme keeps the stylesheet's colours readable when Windows is in dark mode (Qt 6.8+; on
+    # older Qt the property does not exist and this does nothing), and Fusion's own palette is used.
+    app.styleHints().setProperty("colorScheme", COLOR_SCHEME_LIGHT)
     app.setPalette(app.style().standardPalette())
     family = setup_cjk_fonts(app)
     if family is None:

@@ -6,25 +6,26 @@ placeholder that says what the module will do. Nothing here touches the database
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
 
-from PySide6 import __version__ as pyside_version
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, qVersion
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QLabel, QListWidgetItem, QMainWindow, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
+from PySide6.QtWidgets import QLabel, QListWidgetItem, QMainWindow, QVBoxLayout, QWidget
 
 from app.context import AppContext
 from app.ui.forms.ui_main_window import Ui_MainWindow
-from app.ui.pages.placeholder import PlaceholderPage
 from app.ui.settings_store import LAST_PAGE, PersistGeometry, SettingsStore
 from app.version import APP_NAME, __version__
 
-KEY_ROLE = Qt.ItemDataRole.UserRole
+if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent
+
+# This module is on the way to the first paint, so it never touches PySide6's ``Qt`` namespace (building
+# its enums costs ~20 ms; see app/ui/app.py): Qt.ItemDataRole.UserRole is written as its value.
+KEY_ROLE = 0x0100  # Qt.ItemDataRole.UserRole
 TR_CONTEXT = "MainWindow"
 
 
-@dataclass(frozen=True)
-class PageSpec:
+class PageSpec(NamedTuple):
     key: str
     title: str  # QT_TRANSLATE_NOOP-marked; translated when shown
     planned: tuple[str, ...] = ()  # for placeholder pages: what the module will provide
@@ -83,14 +84,18 @@ def _tr(text: str) -> str:
 
 
 class _OpeningPage(QWidget):
-    """What 首页 shows for the moment between the first paint and the database being open."""
+    """What the window shows between the first paint and the database being open.
+
+    The label is centred by the stylesheet (``QLabel#opening_message``), not by a Qt.AlignmentFlag.
+    """
 
     def __init__(self, text: str) -> None:
         super().__init__()
+        self.setObjectName("opening_page")
         layout = QVBoxLayout(self)
-        label = QLabel(text, self)
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(label)
+        self.label = QLabel(text, self)
+        self.label.setObjectName("opening_message")
+        layout.addWidget(self.label)
 
 
 class _DeferredPage(QWidget):
@@ -118,7 +123,14 @@ class MainWindow(QMainWindow):
         self._keys: list[str] = []
         self._pages: dict[str, QWidget] = {}
         for spec in PAGES:
-            self.register_page(spec.key, _tr(spec.title), self._build_page(spec))
+            self.register_page(spec.key, _tr(spec.title), _DeferredPage(self._page_factory(spec)))
+        # Before the database is open the page area shows only "正在打开数据库……" (after the pages in the
+        # stack, so page indexes still match navigation rows); attach_database removes it.
+        self._opening: _OpeningPage | None = None
+        if not ctx.ready:
+            self._opening = _OpeningPage(_tr("正在打开数据库……"))
+            self.ui.pages.addWidget(self._opening)
+            self.ui.pages.setCurrentWidget(self._opening)
 
         self.ui.splitter.setStretchFactor(0, 0)
         self.ui.splitter.setStretchFactor(1, 1)
@@ -126,7 +138,9 @@ class MainWindow(QMainWindow):
         self.ui.nav.currentRowChanged.connect(self._on_nav_row_changed)
         self.ui.action_quit.triggered.connect(self.close)
         self.ui.action_about.triggered.connect(self.show_about)
-        self._add_page_shortcuts()
+        self._shortcuts_added = False
+        if ctx.ready:
+            self._add_shortcuts()
 
         db_label = QLabel(self.tr("数据库：{name}").format(name=ctx.db_path.name))
         db_label.setToolTip(str(ctx.db_path))
@@ -139,15 +153,20 @@ class MainWindow(QMainWindow):
         self.show_page("home" if ctx.notes else self.settings.get(LAST_PAGE))
         if self.ui.nav.currentRow() < 0:
             self.ui.nav.setCurrentRow(0)
+        self._on_nav_row_changed(self.ui.nav.currentRow())  # the row may not have changed: build its page
 
     # --- pages ---------------------------------------------------------------------------------------
-    def _build_page(self, spec: PageSpec) -> QWidget:
+    def _page_factory(self, spec: PageSpec):
+        """How the page for ``spec`` is built when first shown (module pages replace these once the
+        database is open, see app/ui/modules.py; until a module exists its page is an honest placeholder)."""
         if spec.key == "home":
-            if not self.ctx.ready:  # the window shows before the database opens: a light page until then
-                return _OpeningPage(_tr("正在打开数据库……"))
-            from app.ui.pages.home_page import HomePage
 
-            return HomePage(self.ctx)
+            def home_page() -> QWidget:
+                from app.ui.pages.home_page import HomePage
+
+                return HomePage(self.ctx)
+
+            return home_page
         if spec.key == "exports":
 
             def export_page() -> QWidget:
@@ -155,7 +174,7 @@ class MainWindow(QMainWindow):
 
                 return ExportPage(self.ctx, self.settings)
 
-            return _DeferredPage(export_page)
+            return export_page
         if spec.key == "settings":
 
             def settings_page() -> QWidget:
@@ -165,8 +184,14 @@ class MainWindow(QMainWindow):
                 page.rules_saved.connect(self._rules_saved)
                 return page
 
-            return _DeferredPage(settings_page)
-        return PlaceholderPage(_tr(spec.title), list(spec.planned))
+            return settings_page
+
+        def placeholder_page() -> QWidget:
+            from app.ui.pages.placeholder import PlaceholderPage
+
+            return PlaceholderPage(_tr(spec.title), list(spec.planned))
+
+        return placeholder_page
 
     def _rules_saved(self, _keys: tuple) -> None:
         """业务规则 changed on the settings page: built pages that show values derived from them read again."""
@@ -186,23 +211,24 @@ class MainWindow(QMainWindow):
         if ctx is not self.ctx:
             for name in ("db_path", "engine", "session_factory", "backup_path", "notes"):
                 setattr(self.ctx, name, getattr(ctx, name))
-        current = self.current_page_key()
+        if self._opening is not None:
+            self.ui.pages.removeWidget(self._opening)
+            self._opening.deleteLater()
+            self._opening = None
         install_modules(self, self.ctx)
-        if current in self._pages:
-            self.page(current)  # the page in front is built now; the others when first shown
         for widget in list(self._pages.values()):  # pages built before the database was open
             ready = getattr(widget, "database_ready", None)
             if callable(ready) and not isinstance(widget, _DeferredPage):
                 ready()
+        self.ui.status_bar.clearMessage()
+        self.ui.nav.setEnabled(True)
+        self._add_shortcuts()
+        if self.ctx.notes:  # messages from start-up (new database, schema upgraded) are on the home page
+            self.show_page("home")
+        self._on_nav_row_changed(max(self.ui.nav.currentRow(), 0))  # builds the page in front
         home = self._pages.get("home")
         if hasattr(home, "show_notes"):
             home.show_notes(self.ctx)
-        self.ui.status_bar.clearMessage()
-        self.ui.nav.setEnabled(True)
-        if self.ctx.notes:
-            self.show_page("home")
-        elif current:
-            self.show_page(current)
 
     def set_opening(self, message: str) -> None:
         """Before the database is open: say so, and keep the navigation still."""
@@ -242,8 +268,9 @@ class MainWindow(QMainWindow):
         self.register_page(key, title, _DeferredPage(factory))
 
     def page(self, key: str) -> QWidget:
+        """The page registered under ``key``, built now if it was deferred (not before the database is open)."""
         widget = self._pages[key]
-        if isinstance(widget, _DeferredPage):
+        if isinstance(widget, _DeferredPage) and self._opening is None:
             index = self._keys.index(key)
             widget = widget.factory()
             self.register_page(key, self.ui.nav.item(index).text(), widget)
@@ -268,12 +295,22 @@ class MainWindow(QMainWindow):
             self.ui.nav.setCurrentRow(index)
 
     def _on_nav_row_changed(self, row: int) -> None:
+        if self._opening is not None:  # the database is still opening: keep "正在打开数据库……" in front
+            return
         if 0 <= row < len(self._keys):
             self.page(self._keys[row])  # builds a deferred page on first visit
             self.ui.pages.setCurrentIndex(row)
             self.settings.set(LAST_PAGE, self._keys[row])
 
-    def _add_page_shortcuts(self) -> None:
+    def _add_shortcuts(self) -> None:
+        """Ctrl+Q and Ctrl+1 … Ctrl+9. Added once the database is open: a shortcut given as text in the form
+        makes PySide build the ``Qt`` enums while converting it, and none is usable before then anyway."""
+        from PySide6.QtGui import QAction, QKeySequence
+
+        if self._shortcuts_added:
+            return
+        self._shortcuts_added = True
+        self.ui.action_quit.setShortcut(QKeySequence("Ctrl+Q"))
         for index in range(PAGE_SHORTCUT_COUNT):
             action = QAction(self)
             action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
@@ -283,7 +320,7 @@ class MainWindow(QMainWindow):
     # --- window ---------------------------------------------------------------------------------------
     def _fit_to_screen(self) -> None:
         """First start: a comfortable size that fits a 1366×768 office monitor, centred."""
-        screen = self.screen() or QGuiApplication.primaryScreen()
+        screen = self.screen()
         if screen is None:
             return
         available = screen.availableGeometry()
@@ -295,11 +332,16 @@ class MainWindow(QMainWindow):
         self.move(frame.topLeft())
 
     def show_about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.about(self, self.tr("关于{app}").format(app=APP_NAME), self.about_text())
 
     def about_text(self) -> str:
         import platform
         from html import escape
+
+        from PySide6 import __version__ as pyside_version
+        from PySide6.QtCore import qVersion
 
         return self.tr(
             "<h3>{app}</h3>"

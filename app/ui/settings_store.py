@@ -18,9 +18,8 @@ To add a setting: declare ``MY_THING = _declare("setting/my_thing", default, tit
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QMainWindow, QSplitter, QWidget
@@ -34,9 +33,11 @@ SETTING_GROUP = "setting"
 PERSIST_GROUP = "persist"
 
 
-@dataclass(frozen=True)
-class Setting(Generic[T]):
-    """One stored value: its key (``group/name``), default, and a short Chinese description."""
+class Setting(NamedTuple, Generic[T]):
+    """One stored value: its key (``group/name``), default, and a short Chinese description.
+
+    (A NamedTuple, not a dataclass: this module loads before the first paint, where ``dataclasses`` costs ~5 ms.)
+    """
 
     key: str
     default: T
