@@ -66,7 +66,7 @@ def make_rows(n: int = N_ROWS, on_row=None):
             else dt.date(2024, 1, 1) + dt.timedelta(days=i % 300),
             "ratio": 0.5,
             "settled": i % 2 == 0,
-            "remarks": "=SUM(A1:A9)" if i == 1 else ("含\x07控制字符" if i == 2 else None),
+            "remarks": {1: "=SUM(A1:A9)", 2: "含\x07控制字符", 3: "#N/A"}.get(i),
         }
 
 
@@ -166,6 +166,9 @@ def test_data_cells(ws):
     formula_like = ws.cell(r + 1, 11)
     assert formula_like.value == "=SUM(A1:A9)" and formula_like.data_type == "s"  # never a formula
     assert ws.cell(r + 2, 11).value == "含控制字符"  # illegal XML characters dropped
+    error_like = ws.cell(r + 3, 11)
+    assert error_like.value == "#N/A" and error_like.data_type == "s"  # text, not an Excel error value
+    assert ws.cell(r + 4, 11).value is None and ws.cell(r + 4, 11).border.left.style == "thin"
     assert ws.cell(r, 2).font.name == "宋体" and ws.cell(r, 2).border.top.style == "thin"
     assert ws.cell(r, 4).alignment.wrap_text
     assert ws.row_dimensions[r].height and ws.row_dimensions[r].height > 15  # long 用人单位 wraps
