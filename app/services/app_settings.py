@@ -16,12 +16,15 @@ from db.models import AppSetting
 __all__ = [
     "MEDIATION_START_BASIS",
     "RETURN_VISIT_DAYS",
+    "SETTLEMENT_COUNTS_AS_SUCCESS",
     "DEFAULTS",
     "LABELS",
     "get_setting",
     "set_setting",
     "get_mediation_start_basis",
     "get_return_visit_days",
+    "get_settlement_counts_as_success",
+    "success_close_types",
 ]
 
 #: Start event of the 15-day mediation period: 'received' (law art. 14, default) or 'accepted' (企业规定).
@@ -29,14 +32,19 @@ MEDIATION_START_BASIS = "mediation_start_basis"
 #: Days after full performance within which a return visit is expected (PROPOSED default 30, a to-do hint).
 RETURN_VISIT_DAYS = "return_visit_days"
 
+#: Whether 达成和解后撤回 counts as a mediation success (调解成功率's numerator); forms.md §7.4: default yes.
+SETTLEMENT_COUNTS_AS_SUCCESS = "settlement_counts_as_success"
+
 DEFAULTS: dict[str, Any] = {
     MEDIATION_START_BASIS: "received",
     RETURN_VISIT_DAYS: 30,
+    SETTLEMENT_COUNTS_AS_SUCCESS: True,
 }
 
 LABELS: dict[str, str] = {
     MEDIATION_START_BASIS: "调解期限起算日",
     RETURN_VISIT_DAYS: "履行完毕后回访期限（天）",
+    SETTLEMENT_COUNTS_AS_SUCCESS: "和解撤回计为调解成功",
 }
 
 
@@ -71,3 +79,18 @@ def get_return_visit_days(session: Session) -> int:
     except (TypeError, ValueError):
         return DEFAULTS[RETURN_VISIT_DAYS]
     return days if days >= 0 else DEFAULTS[RETURN_VISIT_DAYS]
+
+
+def get_settlement_counts_as_success(session: Session) -> bool:
+    value = get_setting(session, SETTLEMENT_COUNTS_AS_SUCCESS)
+    return value if isinstance(value, bool) else DEFAULTS[SETTLEMENT_COUNTS_AS_SUCCESS]
+
+
+def success_close_types(session: Session) -> tuple[str, ...]:
+    """The closing types counted as a mediation success under this database's rule (stats, organizations,
+    gold criteria): 达成调解协议, and 达成和解后撤回 unless the rule says otherwise."""
+    from db.enums import CloseType
+
+    if get_settlement_counts_as_success(session):
+        return (CloseType.AGREED.value, CloseType.SETTLED_WITHDRAWN.value)
+    return (CloseType.AGREED.value,)

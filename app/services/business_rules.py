@@ -4,7 +4,8 @@ together; no Qt.
 The rules belong to the data (they travel with the database file): the start of the 15-day mediation
 period (:mod:`app.services.app_settings`, changed through
 :meth:`~app.services.cases.CaseService.apply_mediation_start_basis`, which recomputes the due date of open
-cases), the return-visit period, and the volunteer programme's thresholds
+cases), the return-visit period, whether 达成和解后撤回 counts as a mediation success (forms.md §7.4, default
+yes; read by every success-rate query through :func:`app.services.app_settings.success_close_types`), and the volunteer programme's thresholds
 (:data:`app.services.volunteers.SETTING_DEFAULTS`). :func:`save_rules` checks every value first
 (:class:`~app.services.validation.ValidationError` naming the field by its label in :data:`RULE_LABELS`),
 then writes them all in one transaction.
@@ -37,11 +38,13 @@ if TYPE_CHECKING:
 
 START_BASIS = app_settings.MEDIATION_START_BASIS
 RETURN_VISIT_DAYS = app_settings.RETURN_VISIT_DAYS
+SETTLEMENT_SUCCESS = app_settings.SETTLEMENT_COUNTS_AS_SUCCESS
 
 #: The rules in the order the settings page shows them, with their labels (also the ``field`` of errors).
 RULE_LABELS: dict[str, str] = {
     START_BASIS: "调解期限起算",
     RETURN_VISIT_DAYS: "回访期限",
+    SETTLEMENT_SUCCESS: "和解撤回计为成功",
     AGE_LIMIT: "志愿者年龄上限",
     CONTACTS_MIN: "联系企业数下限",
     CONTACTS_MAX: "联系企业数上限",
@@ -62,6 +65,7 @@ RULE_RANGES: dict[str, tuple[int, int]] = {
 DEFAULTS: dict[str, Any] = {
     START_BASIS: app_settings.DEFAULTS[START_BASIS],
     RETURN_VISIT_DAYS: app_settings.DEFAULTS[RETURN_VISIT_DAYS],
+    SETTLEMENT_SUCCESS: app_settings.DEFAULTS[SETTLEMENT_SUCCESS],
     **SETTING_DEFAULTS,
 }
 
@@ -87,11 +91,19 @@ class RulesSaved:
         return text
 
 
+def _shown(value: Any) -> str:
+    """A rule's value as the audit log says it (是/否 for a switch)."""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    return str(value)
+
+
 def load_rules(session: Session) -> dict[str, Any]:
     """Every rule's current value (the default when not stored or unreadable)."""
     values: dict[str, Any] = {
         START_BASIS: app_settings.get_mediation_start_basis(session),
         RETURN_VISIT_DAYS: app_settings.get_return_visit_days(session),
+        SETTLEMENT_SUCCESS: app_settings.get_settlement_counts_as_success(session),
     }
     values.update({key: setting_value(session, key) for key in SETTING_DEFAULTS})
     return {key: values[key] for key in RULE_LABELS}
@@ -108,6 +120,10 @@ def check_rules(values: Mapping[str, Any]) -> dict[str, Any]:
         if key == START_BASIS:
             if value not in START_BASES:
                 raise ValidationError(label, f"{label}：应为“收到申请之日”或“受理之日”")
+            clean[key] = value
+        elif key == SETTLEMENT_SUCCESS:
+            if not isinstance(value, bool):
+                raise ValidationError(label, f"{label}：应为“计为成功”或“不计为成功”")
             clean[key] = value
         else:
             low, high = RULE_RANGES[key]
@@ -149,7 +165,8 @@ def save_rules(
                     action="setting",
                     entity="setting",
                     entity_uuid=None,
-                    summary="修改业务规则：" + "；".join(f"{RULE_LABELS[k]}由{before[k]}改为{v}" for k, v in others.items()),
+                    summary="修改业务规则："
+                    + "；".join(f"{RULE_LABELS[k]}由{_shown(before[k])}改为{_shown(v)}" for k, v in others.items()),
                     before={k: before[k] for k in others},
                     after=others,
                 )
@@ -161,6 +178,6 @@ def save_rules(
 
 
 __all__ = [
-    "DEFAULTS", "RETURN_VISIT_DAYS", "RULE_LABELS", "RULE_RANGES", "START_BASIS", "RulesSaved",
+    "DEFAULTS", "RETURN_VISIT_DAYS", "RULE_LABELS", "RULE_RANGES", "SETTLEMENT_SUCCESS", "START_BASIS", "RulesSaved",
     "check_rules", "load_rules", "save_rules",
 ]

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Integer, and_, case, cast, delete, exists, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.services.app_settings import success_close_types
 from app.services.validation import (
     PROVINCE_CODES,
     ValidationError,
@@ -89,6 +90,18 @@ DEFAULT_TITLE = "金牌劳动人事争议调解组织"
 SUCCESS_RATE_DEFINITION = (
     "调解成功率 =（达成调解协议 + 达成和解后撤回）÷ 调解结案数；调解结案数含达成调解协议、达成和解后撤回、"
     "撤回、调解不成、终止调解五种结案方式，按结案日期计入年度；不予受理的案件不计入。"
+    "（“设置—业务规则”改为和解撤回不计为成功时，分子只含达成调解协议。）"
+)
+
+
+def success_rate_definition(session: Session) -> str:
+    """:data:`SUCCESS_RATE_DEFINITION` as the database's 业务规则 has it (for documents and notes)."""
+    from app.services.app_settings import get_settlement_counts_as_success
+
+    return SUCCESS_RATE_DEFINITION if get_settlement_counts_as_success(session) else SUCCESS_RATE_DEFINITION_AGREED_ONLY
+SUCCESS_RATE_DEFINITION_AGREED_ONLY = (
+    "调解成功率 = 达成调解协议 ÷ 调解结案数（按“设置—业务规则”，达成和解后撤回不计为调解成功）；调解结案数含"
+    "达成调解协议、达成和解后撤回、撤回、调解不成、终止调解五种结案方式，按结案日期计入年度；不予受理的案件不计入。"
 )
 SUCCESS_THRESHOLD = 0.65  # Tianjin gold-medal minimum (seed 003)
 
@@ -295,7 +308,9 @@ class SuccessRate:
 
 
 _CLOSE_TYPES = tuple(str(t) for t in CloseType)
-_SUCCESS_TYPES = tuple(str(t) for t in SUCCESS_CLOSE_TYPES)
+# 达成调解协议 and 达成和解后撤回: the cases that ended in an agreement of some kind (amounts, typical cases).
+# Whether a settlement counts as a *success* is a 业务规则 (app_settings.success_close_types), read per query.
+_SETTLED_TYPES = tuple(str(t) for t in SUCCESS_CLOSE_TYPES)
 
 
 def success_rates_by_year(
@@ -315,7 +330,7 @@ def success_rates_by_year(
             Case.organization_id,
             year_col.label("y"),
             func.sum(case((Case.close_type.in_(_CLOSE_TYPES), 1), else_=0)),
-            func.sum(case((Case.close_type.in_(_SUCCESS_TYPES), 1), else_=0)),
+            func.sum(case((Case.close_type.in_(success_close_types(session)), 1), else_=0)),
         )
         .where(Case.deleted_at.is_(None), Case.closed_on >= lo, Case.closed_on < hi)
         .group_by(Case.organization_id, "y")
@@ -413,8 +428,8 @@ def year_figures(session: Session, org_id: int | None, years: Iterable[int]) -> 
         select(
             _year_of(Case.closed_on).label("y"),
             func.sum(case((Case.close_type.in_(_CLOSE_TYPES), 1), else_=0)),
-            func.sum(case((Case.close_type.in_(_SUCCESS_TYPES), 1), else_=0)),
-            func.coalesce(func.sum(case((Case.close_type.in_(_SUCCESS_TYPES), Case.agreed_amount_fen), else_=0)), 0),
+            func.sum(case((Case.close_type.in_(success_close_types(session)), 1), else_=0)),
+            func.coalesce(func.sum(case((Case.close_type.in_(_SETTLED_TYPES), Case.agreed_amount_fen), else_=0)), 0),
         )
         .where(Case.closed_on >= lo, Case.closed_on < hi)
         .group_by("y")
@@ -514,7 +529,7 @@ def search_organizations(
             ).label("closed_n"),
             func.sum(
                 case(
-                    (and_(Case.close_type.in_(_SUCCESS_TYPES), Case.closed_on >= lo, Case.closed_on < hi), 1),
+                    (and_(Case.close_type.in_(success_close_types(session)), Case.closed_on >= lo, Case.closed_on < hi), 1),
                     else_=0,
                 )
             ).label("success_n"),
@@ -1339,7 +1354,7 @@ def typical_case_candidates(session: Session, org_id: int, year: int | None = No
                Case.claims_summary)
         .where(Case.organization_id == org_id, Case.deleted_at.is_(None), Case.close_type.in_(_CLOSE_TYPES))
         .order_by(
-            case((Case.close_type.in_(_SUCCESS_TYPES), 0), else_=1),
+            case((Case.close_type.in_(_SETTLED_TYPES), 0), else_=1),
             Case.closed_on.desc(),
             Case.workers.desc(),
         )

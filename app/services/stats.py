@@ -38,8 +38,9 @@ from typing import Any, NamedTuple
 from sqlalchemy import Integer, and_, case, cast, distinct, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.services.app_settings import get_settlement_counts_as_success, success_close_types
 from app.services.formatting import QUARTER_NUMERALS, format_date_cn, quarter_label, quarter_range
-from db.enums import SUCCESS_CLOSE_TYPES, CloseType
+from db.enums import CloseType
 from db.lookups import CASE_SOURCE, DISPUTE_TYPE, ORG_KIND, lookup_labels
 from db.models import Agreement, Case, Organization, SatisfactionSurvey, ServiceRecord, ServiceRecordVolunteer
 
@@ -60,6 +61,7 @@ __all__ = [
     "format_rate",
     "format_value",
     "success_by_organization",
+    "formula",
     "table_rows",
     "load_table_spec",
     "balance_check",
@@ -78,7 +80,6 @@ NONE_TEXT = "无"  # a rate with no denominator
 SHORT_PERIOD_DAYS = 120  # up to this length, received cases are found through ix_cases_org_received
 
 _CLOSE_TYPES = tuple(str(t) for t in CloseType)
-_SUCCESS_TYPES = tuple(str(t) for t in SUCCESS_CLOSE_TYPES)
 
 
 # =============================================================================================
@@ -106,11 +107,15 @@ DEFINITIONS: dict[str, Definition] = {
     "withdrawn": Definition("撤回", "件", "统计期内因和解以外的原因撤回申请而结案的案件数（按结案日期）。"),
     "failed": Definition("调解不成", "件", "统计期内调解不成而结案的案件数（按结案日期）。"),
     "terminated": Definition("终止调解", "件", "统计期内终止调解而结案的案件数（按结案日期）。"),
-    "success": Definition("调解成功数", "件", "达成调解协议数 + 达成和解后撤回数（按结案日期）。"),
+    "success": Definition(
+        "调解成功数", "件",
+        "达成调解协议数 + 达成和解后撤回数（按结案日期）；在“设置—业务规则”中改为和解撤回不计为成功时，只计达成调解协议数。",
+    ),
     "success_rate": Definition(
         "调解成功率", "%",
         "调解成功率 =（达成调解协议 + 达成和解后撤回）÷ 调解结案数 × 100%；按结案日期计入统计期，不予受理的案件不计入；"
-        "没有结案案件时为“无”。目标线60%，金牌调解组织不低于65%。",
+        "没有结案案件时为“无”。目标线60%，金牌调解组织不低于65%。"
+        "在“设置—业务规则”中改为和解撤回不计为成功时，分子只含达成调解协议。",
     ),
     "on_time": Definition("按期结案数", "件", "统计期内结案、且结案日期不晚于调解期限（15日，经双方同意延期的以延长后的日期为准）的案件数。"),
     "on_time_rate": Definition("按期结案率", "%", "按期结案率 = 按期结案数 ÷ 调解结案数 × 100%（按结案日期）；没有结案案件时为“无”。"),
@@ -156,10 +161,28 @@ RATE_KEYS = frozenset(k for k, d in DEFINITIONS.items() if d.unit == "%")
 MONEY_KEYS = frozenset({"amount_claimed", "amount_agreed"})
 
 
-def definition_text(key: str) -> str:
+# The two definitions as they read when 业务规则 says 达成和解后撤回 is not a success.
+_SETTLEMENT_NOT_SUCCESS: dict[str, str] = {
+    "success": "达成调解协议数（按结案日期）；按“设置—业务规则”，达成和解后撤回不计为调解成功。",
+    "success_rate": (
+        "调解成功率 = 达成调解协议 ÷ 调解结案数 × 100%（按“设置—业务规则”，达成和解后撤回不计为调解成功）；"
+        "按结案日期计入统计期，不予受理的案件不计入；没有结案案件时为“无”。目标线60%，金牌调解组织不低于65%。"
+    ),
+}
+
+
+def formula(key: str, figs: Mapping[str, Any] | None = None) -> str:
+    """How ``key`` is counted, for the rule the figures ``figs`` were computed under (tables, notes)."""
+    if figs is not None and figs.get("settlement_counts_as_success") is False and key in _SETTLEMENT_NOT_SUCCESS:
+        return _SETTLEMENT_NOT_SUCCESS[key]
+    d = DEFINITIONS.get(key)
+    return d.formula if d else ""
+
+
+def definition_text(key: str, figs: Mapping[str, Any] | None = None) -> str:
     """「调解成功率：调解成功率 =（…）」 for a tooltip; '' for an unknown key."""
     d = DEFINITIONS.get(key)
-    return f"{d.label}：{d.formula}" if d else ""
+    return f"{d.label}：{formula(key, figs)}" if d else ""
 
 
 def format_rate(rate: float | None, digits: int = 1) -> str:
@@ -451,6 +474,9 @@ def compute_in(
         scope_info["label"] = orgs[0][1]
         scope_info["short_label"] = orgs[0][2] or _short_name(orgs[0][1])
     out: dict[str, Any] = {"period": period.as_dict(), "scope": scope_info}
+    # 业务规则: whether 达成和解后撤回 is a success (forms.md §7.4; default yes)
+    success_types = success_close_types(session)
+    out["settlement_counts_as_success"] = get_settlement_counts_as_success(session)
 
     # --- received (by received_on): total, by source, by month ------------------------------
     month_col = _month_of(Case.received_on)
@@ -552,7 +578,7 @@ def compute_in(
         if ctype not in by_close:
             continue  # a closing date without one of the five closing types is not a 结案
         n, t = int(n), int(t)
-        ok = ctype in _SUCCESS_TYPES
+        ok = ctype in success_types
         by_close[ctype] += n
         closed_m[m] = closed_m.get(m, 0) + n
         on_time_m[m] = on_time_m.get(m, 0) + t
@@ -569,7 +595,7 @@ def compute_in(
         ot += t
         agreed_amount += int(amount)
     closed = sum(by_close.values())
-    success = by_close["agreed"] + by_close["settled_withdrawn"]
+    success = sum(by_close[t] for t in success_types)
     out.update(
         closed=closed,
         agreed=by_close["agreed"],
@@ -921,7 +947,7 @@ def success_by_organization(
     stmt = (
         select(Case.organization_id,
                func.coalesce(func.sum(case((Case.close_type.in_(_CLOSE_TYPES), 1), else_=0)), 0),
-               func.coalesce(func.sum(case((Case.close_type.in_(_SUCCESS_TYPES), 1), else_=0)), 0))
+               func.coalesce(func.sum(case((Case.close_type.in_(success_close_types(session)), 1), else_=0)), 0))
         .where(Case.deleted_at.is_(None), _between(Case.closed_on, period))
         .group_by(Case.organization_id)
     )

@@ -219,7 +219,7 @@ def load_scoring() -> dict[str, Any]:
 
 def gold_context(session, org_id: int, year: int, today: date | None = None) -> dict[str, Any]:
     from app.services.gold import CRITERIA_BY_KEY, MET, UNMET, assess
-    from app.services.organizations import SUCCESS_RATE_DEFINITION
+    from app.services.organizations import success_rate_definition
 
     today = today or date.today()
     _detail, ctx = _org_facts(session, org_id, year, today)
@@ -255,7 +255,7 @@ def gold_context(session, org_id: int, year: int, today: date | None = None) -> 
         total_points=total,
         summary=assessment.summary(),
         missing=[f"{i}. {line}" for i, line in enumerate(assessment.missing(), start=1)],
-        rate_definition=SUCCESS_RATE_DEFINITION + "“√”为达到，“×”为未达到，“？”为待确认。",
+        rate_definition=success_rate_definition(session) + "“√”为达到，“×”为未达到，“？”为待确认。",
     )
     return ctx
 

@@ -218,7 +218,12 @@ def _write_sheet(wb, name: str, spec: Mapping[str, Any], period: Any, scope: Any
     for i in range(1, ncols + 1):
         c = ws.cell(row=r, column=i)
         c.font, c.border = body, border
-    for note in spec.get("notes") or []:
+    notes = list(spec.get("notes") or [])
+    if columns[0][1].get("settlement_counts_as_success") is False:  # 业务规则: 和解撤回 is not a success
+        notes = [n.replace("调解成功率 =（达成调解协议 + 达成和解后撤回）÷ 调解结案数",
+                           "调解成功率 = 达成调解协议 ÷ 调解结案数（本表按业务规则，达成和解后撤回不计为调解成功）")
+                 for n in notes]
+    for note in notes:
         r += 1
         ws.cell(row=r, column=1, value=note).alignment = left
         ws.cell(row=r, column=1).font = Font(name=font, size=size - 1)

@@ -170,6 +170,13 @@ class OrganizationsPage(QWidget):
         if not self._loaded:
             self.refresh()
 
+    def invalidate(self) -> None:
+        """The 业务规则 changed (success rates, gold criteria): read the list again, now if shown."""
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._loaded = False
+
     def shutdown(self) -> None:
         for op in [self._list_op, *self._export_ops]:
             if op is not None:

@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 
 #: How the start events read in the combo box.
 START_BASIS_LABELS = {"received": "收到调解申请之日（法定）", "accepted": "受理之日"}
+SETTLEMENT_SUCCESS_LABELS = {True: "计为调解成功（默认）", False: "不计为调解成功"}
 
 
 @dataclass
@@ -104,9 +105,12 @@ class SettingsPage(QWidget):
         ui = self.ui
         for basis in START_BASES:
             ui.start_basis_combo.addItem(START_BASIS_LABELS.get(basis, START_BASES[basis]), basis)
+        for counts, label in SETTLEMENT_SUCCESS_LABELS.items():
+            ui.settlement_success_combo.addItem(label, counts)
         self.rule_fields: dict[str, Any] = {
             rules.START_BASIS: ui.start_basis_combo,
             rules.RETURN_VISIT_DAYS: ui.return_visit_days_spin,
+            rules.SETTLEMENT_SUCCESS: ui.settlement_success_combo,
             rules.AGE_LIMIT: ui.age_limit_spin,
             rules.CONTACTS_MIN: ui.contacts_min_spin,
             rules.CONTACTS_MAX: ui.contacts_max_spin,

@@ -315,6 +315,15 @@ class StatsPage(QWidget):
             self._load_choices()
             self.refresh()
 
+    def invalidate(self) -> None:
+        """The 业务规则 changed (e.g. whether 和解撤回 counts as a success): count again, now if shown."""
+        if not self._started:
+            return  # counted when first shown
+        if self.isVisible():
+            self.refresh()
+        else:
+            self._started = False  # the choices are read again too, then counted, when next shown
+
     def shutdown(self) -> None:
         self._generation += 1  # late results are dropped
 
@@ -489,8 +498,8 @@ class StatsPage(QWidget):
             for key in keys:
                 d = stats.DEFINITIONS[key]
                 unit = "元" if key in stats.MONEY_KEYS else ("" if d.unit == "%" else d.unit)
-                rows.append(["　" + d.label, stats.format_value(key, f.get(key)), unit, d.formula])
-                tips.append(stats.definition_text(key))
+                rows.append(["　" + d.label, stats.format_value(key, f.get(key)), unit, stats.formula(key, f)])
+                tips.append(stats.definition_text(key, f))
         self.figures_model.set_rows(rows, tips, heads)
         table = []
         table_tips = []
@@ -505,7 +514,7 @@ class StatsPage(QWidget):
             else:
                 text = f"{value:,}"
             table.append([r["row"], r["label"], r["unit"], text])
-            table_tips.append(stats.definition_text(r["key"]) if r["key"] else "")
+            table_tips.append(stats.definition_text(r["key"], f) if r["key"] else "")
         self.table_model.set_rows(table, table_tips)
 
     # --- drawing (UI thread, visible chart only) -------------------------------------------------------
