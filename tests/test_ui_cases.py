@@ -39,6 +39,7 @@ from app.ui.models.case_table_model import (
     COL_CASE_NO,
     COL_DAYS_LEFT,
     COL_RECEIVED,
+    COLUMNS,
     DEADLINE_STATE_ROLE,
     ROW_ROLE,
     STATE_COLOURS,
@@ -782,3 +783,38 @@ def test_main_window_uses_the_case_pages(qtbot, env):
     qtbot.waitExposed(win)
     assert win.page("cases").model.rowCount() == 0
     assert "还没有登记案件" in win.page("cases").ui.count_label.text()
+
+
+def test_columns_can_be_hidden_from_the_header_menu_and_are_remembered(qtbot, demo):
+    """右键表头 → untick 被申请人 and 调解员; a new page on the same settings shows the same columns."""
+    ctx, service = demo
+    store = SettingsStore(ctx.db_path.parent / "columns.ini")
+    page = CasesPage(ctx, settings=store, service=service)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitExposed(page)
+    all_keys = [key for key, _title in COLUMNS]
+    assert page.visible_columns() == all_keys
+
+    menu = page.column_menu()
+    actions = {a.text(): a for a in menu.actions() if a.isCheckable()}
+    assert list(actions) == [title for _key, title in COLUMNS]
+    assert not actions["案号"].isEnabled()  # the case number always stays
+    actions["被申请人"].setChecked(False)
+    actions["调解员"].setChecked(False)
+    assert page.visible_columns() == [k for k in all_keys if k not in ("respondent", "mediator")]
+    page.set_column_visible(0, False)
+    assert page.visible_columns()[0] == "case_no"
+    page.hide()  # saves the header state
+
+    again = CasesPage(ctx, settings=SettingsStore(ctx.db_path.parent / "columns.ini"), service=service)
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitExposed(again)
+    assert again.visible_columns() == [k for k in all_keys if k not in ("respondent", "mediator")]
+    fresh = {a.text(): a.isChecked() for a in again.column_menu().actions() if a.isCheckable()}
+    assert fresh["被申请人"] is False and fresh["申请人"] is True
+
+    again.ui.case_table.horizontalHeader().moveSection(5, 1)
+    again.reset_columns()
+    assert again.visible_columns() == all_keys

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QHeaderView,
+    QMenu,
     QMessageBox,
     QProgressDialog,
     QWidget,
@@ -46,6 +47,7 @@ from app.ui.models.case_table_model import (
     COL_RECEIVED,
     COL_RESPONDENT,
     COL_STATUS,
+    COLUMNS,
     DEFAULT_SORT,
     CaseTableModel,
 )
@@ -145,6 +147,10 @@ class CasesPage(QWidget):
         header.sectionResized.connect(lambda *_a: self._header_timer.start())
         header.sectionMoved.connect(lambda *_a: self._header_timer.start())
         header.sortIndicatorChanged.connect(lambda *_a: self._header_timer.start())
+        # 右键表头: choose the columns shown (kept with widths and order in the header state)
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(lambda pos: self.column_menu().exec(header.mapToGlobal(pos)))
+        header.setToolTip(self.tr("右键单击表头可以选择显示哪些列；拖动表头可以调整列的顺序。"))
         QShortcut(QKeySequence.StandardKey.New, self, activated=self.new_case)
         QShortcut(QKeySequence.StandardKey.Find, self, activated=lambda: self.ui.search_edit.setFocus())
         QShortcut(QKeySequence.StandardKey.Refresh, self, activated=self.refresh)
@@ -290,6 +296,46 @@ class CasesPage(QWidget):
 
     def _save_header(self) -> None:
         self.settings.set(CASES_HEADER, self.ui.case_table.horizontalHeader().saveState().data())
+
+    # --- columns -------------------------------------------------------------------------------------------
+    def column_menu(self) -> QMenu:
+        """The header's context menu: a tick per column (案号 always shown) and 恢复默认列."""
+        header = self.ui.case_table.horizontalHeader()
+        menu = QMenu(self)
+        menu.setToolTipsVisible(True)
+        for column, (_key, title) in enumerate(COLUMNS):
+            action = menu.addAction(title)
+            action.setCheckable(True)
+            action.setChecked(not header.isSectionHidden(column))
+            if column == COL_CASE_NO:
+                action.setEnabled(False)
+                action.setToolTip(self.tr("案号总是显示"))
+            action.toggled.connect(lambda checked, c=column: self.set_column_visible(c, checked))
+        menu.addSeparator()
+        menu.addAction(self.tr("恢复默认列（全部显示，默认顺序和宽度）"), self.reset_columns)
+        return menu
+
+    def visible_columns(self) -> list[str]:
+        """Keys of the columns shown, in the order shown."""
+        header = self.ui.case_table.horizontalHeader()
+        shown = [c for c in range(len(COLUMNS)) if not header.isSectionHidden(c)]
+        return [COLUMNS[c][0] for c in sorted(shown, key=header.visualIndex)]
+
+    def set_column_visible(self, column: int, visible: bool) -> None:
+        if column == COL_CASE_NO and not visible:
+            return  # a row without its case number cannot be told apart
+        self.ui.case_table.setColumnHidden(column, not visible)
+        self._header_timer.start()
+
+    def reset_columns(self) -> None:
+        table = self.ui.case_table
+        header = table.horizontalHeader()
+        for column in range(len(COLUMNS)):
+            header.showSection(column)
+            header.moveSection(header.visualIndex(column), column)
+        for column, width in DEFAULT_WIDTHS.items():
+            table.setColumnWidth(column, width)
+        self._header_timer.start()
 
     def hideEvent(self, event: Any) -> None:
         if self._loaded:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QFileDialog, QHeaderView, QInputDialog, QMessageBo
 from app.services.formatting import format_amount, format_percent
 from app.services.importing import submissions as sub_service
 from app.ui.forms.ui_import_submissions import Ui_SubmissionsPage
+from app.ui.models.organization_models import RATE_TIP  # one wording of 调解成功率 for both pages
 from app.ui.ops import run_in_background
 
 STATE_COLORS = {
@@ -29,7 +30,6 @@ STATE_COLORS = {
 FIGURE_COLUMNS = ("name", "received", "accepted", "closed", "success", "rate", "collective", "workers", "claim_fen", "agreed_fen")
 FIGURE_HEADERS = ("调解组织", "收案数", "受理数", "调解结案数", "调解成功数", "调解成功率", "集体争议数", "涉及劳动者人数",
                   "请求金额（元）", "协议金额（元）")
-RATE_TIP = "调解成功率 =（达成调解协议 + 达成和解后撤回）÷ 调解结案数；调解结案数含五种结案方式，不含不予受理"
 
 
 class BoardModel(QAbstractTableModel):
