@@ -737,6 +737,11 @@ def test_home_page_lists_todo_grouped_overdue_first(qtbot, demo):
     if item.state == "overdue":
         colour = page.todo_model.data(page.todo_model.index(0, 3, top), Qt.ItemDataRole.ForegroundRole).color()
         assert colour == QColor("#b3261e")
+    # 案号 / 期限 / 剩余 are wide enough for every text in them (sized once, not per row on each layout)
+    metrics = page.todo_view.fontMetrics()
+    for column in (1, 2, 3):
+        widest = max(metrics.horizontalAdvance(page.todo_model.text_of(t, column)) for t in items)
+        assert page.todo_view.columnWidth(column) >= widest
     page.todo_view.doubleClicked.emit(child)
     assert page.case_dialog is not None and page.case_dialog.case_id == item.case_id
     page.case_dialog.close()

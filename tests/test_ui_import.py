@@ -229,6 +229,8 @@ def test_import_menu_in_main_window(app, ctx, qtbot):
     win = MainWindow(ctx)
     qtbot.addWidget(win)
     win.attach_database(ctx)
+    # added once the page in front has been shown (the import modules load after it)
+    qtbot.waitUntil(lambda: win.menuBar().findChild(QMenu, "menu_import") is not None, timeout=5000)
     menu = win.menuBar().findChild(QMenu, "menu_import")
     assert menu is not None and menu.title().startswith("导入")
     names = [a.objectName() for a in menu.actions() if a.objectName()]

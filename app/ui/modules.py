@@ -86,9 +86,19 @@ def _submissions_page(ctx: Any, window: Any) -> Any:
 
 
 def _import_menu(window: Any, ctx: Any) -> None:
-    from app.ui.dialogs.import_wizard import install_import_menu
+    """The 导入 menu (import wizard per kind of data, 报送情况), added right after the page in front is shown:
+    the wizard's module and the import engine take ~0.15 s to load, which the first screen need not wait for."""
+    from PySide6.QtCore import QTimer
 
-    install_import_menu(window, ctx)  # the 导入 menu (import wizard per kind of data, 报送情况)
+    def install() -> None:
+        from app.ui.dialogs.import_wizard import install_import_menu
+
+        try:
+            install_import_menu(window, ctx)
+        except RuntimeError:  # the window was closed meanwhile
+            pass
+
+    QTimer.singleShot(0, install)
 
 
 MODULE_PAGES.append(("submissions", "报送情况", _submissions_page))
