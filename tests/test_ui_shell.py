@@ -519,6 +519,8 @@ def test_before_the_database_is_open_no_page_is_built(app, ctx, store, qtbot):
     assert page is win.page("cases") and not isinstance(page, _DeferredPage)
     assert win.ui.action_quit.shortcut().toString() == "Ctrl+Q"
     assert not win.ui.nav.item(0).text().startswith("正在")
+    # the start page's hint names the shortcuts of every page in the navigation
+    assert f"Ctrl+1 至 Ctrl+{win.ui.nav.count()} " in win.page("home").ui.hint_label.text()
 
 
 def test_start_up_values_written_as_ints_match_qt(app):
