@@ -23,6 +23,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -242,6 +243,9 @@ class Volunteer(KeyMixin, TimestampMixin, Base):
     resume: Mapped[str | None] = mapped_column(Text)
     achievements: Mapped[str | None] = mapped_column(Text)
     remark: Mapped[str | None] = mapped_column(Text)
+    # 照片 (附件1, 2寸): a JPEG the service made from the file the user chose (at most 413×579 px, 300 dpi);
+    # deferred, so lists of volunteers never read it.
+    photo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
 
     contacts: Mapped[list[VolunteerContact]] = relationship(back_populates="volunteer", cascade="all, delete-orphan")
 

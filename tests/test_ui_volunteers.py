@@ -362,3 +362,44 @@ def test_models_without_views(qtbot):
     assert picks.checked_ids() == [1, 2]
     picks.add_item(3, "三", checked=False)
     assert picks.ids() == [1, 2, 3] and picks.checked_ids() == [1, 2]
+
+
+def test_volunteer_photo_chosen_shown_saved_and_removed(page, db, tmp_path):
+    """选择照片… reads a picture into the 照片 box; 保存 stores it with the volunteer; 删除照片 + 保存 removes it."""
+    import io
+
+    from PIL import Image
+
+    source = tmp_path / "证件照.png"
+    Image.new("RGB", (600, 800), (40, 90, 200)).save(source)
+    bad = tmp_path / "不是图片.jpg"
+    bad.write_text("文字", encoding="utf-8")
+
+    dlg = page.new_volunteer()
+    dlg.ui.name_edit.setText("有照片")
+    dlg.ui.id_number_edit.setText(make_id(date(1996, 4, 2), True, 31))
+    dlg.ui.unit_combo.setEditText("天津市劳动人事争议仲裁院")
+    assert not dlg.ui.photo_clear_button.isEnabled() and "未添加" in dlg.ui.photo_label.text()
+    assert not dlg.choose_photo(str(bad))
+    assert "照片：文件不是可识别的图片" in dlg.ui.message_label.text() and dlg.photo is None
+    assert dlg.choose_photo(str(source))
+    assert not dlg.ui.photo_label.pixmap().isNull() and dlg.ui.photo_clear_button.isEnabled()
+    assert dlg.save(), dlg.ui.message_label.text()
+    vid = volunteer_id(db, "有照片")
+    stored = page.service.photo(vid)
+    with Image.open(io.BytesIO(stored)) as image:
+        assert image.format == "JPEG" and image.size == (413, 579)  # 5 : 7, 2寸 at 300 dpi
+
+    page.select_volunteer(vid)
+    again = page.edit_volunteer()
+    assert again.photo == stored and not again.ui.photo_label.pixmap().isNull()
+    again.ui.phone_edit.setText("13912345678")
+    assert again.save()  # an edit that leaves the photo alone keeps it
+    assert page.service.photo(vid) == stored
+
+    page.select_volunteer(vid)
+    third = page.edit_volunteer()
+    third.ui.photo_clear_button.click()
+    assert "未添加" in third.ui.photo_label.text()
+    assert third.save()
+    assert page.service.photo(vid) is None

@@ -159,7 +159,10 @@ def build_volunteer_form() -> Path:
     put(0, 3, "{{ v.gender }}")
     lab(0, 4, "出生年月")
     put(0, 5, "{{ v.birth_ym }}")
-    _cell(t.cell(0, 6).merge(t.cell(3, 6)), ["照　片", "（2寸）"])
+    # the stored 照片 when there is one (v.photo), else the words of an empty photo cell
+    photo = t.cell(0, 6).merge(t.cell(3, 6))
+    _cell(photo, ["{% if v.photo %}{{ v.photo }}{% else %}照　片{% endif %}", "{% if not v.photo %}（2寸）{% endif %}"])
+    photo.paragraphs[0].paragraph_format.line_spacing = 1.0  # an exact 14 pt line would clip the picture
     lab(1, 0, "民　　族")
     put(1, 1, "{{ v.ethnicity }}")
     lab(1, 2, "政治面貌")

@@ -730,9 +730,40 @@ def save_docx(doc, out_path: Path | str) -> Path:
     return out_path
 
 
+class DocxImage:
+    """A picture for a template context: ``{{ v.photo }}`` in the template shows it ``width_mm`` wide
+    (height to scale). :func:`render_template` turns it into docxtpl's ``InlineImage``."""
+
+    __slots__ = ("data", "width_mm")
+
+    def __init__(self, data: bytes, width_mm: float) -> None:
+        self.data = data
+        self.width_mm = width_mm
+
+    def __bool__(self) -> bool:
+        return bool(self.data)
+
+
+def _with_images(value: Any, tpl: Any) -> Any:
+    """``value`` with every :class:`DocxImage` inside (dicts, lists, tuples) made an ``InlineImage``."""
+    if isinstance(value, DocxImage):
+        import io
+
+        from docx.shared import Mm
+        from docxtpl import InlineImage
+
+        return InlineImage(tpl, io.BytesIO(value.data), width=Mm(value.width_mm)) if value.data else ""
+    if isinstance(value, Mapping):
+        return {k: _with_images(v, tpl) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_with_images(v, tpl) for v in value]
+    return value
+
+
 def render_template(template_path: Path | str, context: Mapping[str, Any], out_path: Path | str) -> Path:
     """Render a docxtpl (Jinja2) template with ``context`` (values are XML-escaped), fill in missing
-    East Asian fonts, and write the result atomically to ``out_path``.
+    East Asian fonts, and write the result atomically to ``out_path``. A :class:`DocxImage` anywhere in
+    ``context`` becomes a picture.
 
     Template gotcha: ``{%tr for r in rows %}`` and ``{%tr endfor %}`` must each sit in a row of
     their own; the row between them is repeated.
@@ -741,7 +772,7 @@ def render_template(template_path: Path | str, context: Mapping[str, Any], out_p
 
     out_path = Path(out_path)
     tpl = DocxTemplate(str(template_path))
-    tpl.render(dict(context), autoescape=True)
+    tpl.render(_with_images(dict(context), tpl), autoescape=True)
     ensure_east_asian_fonts(tpl.docx)
     with atomic_output(out_path) as tmp:
         tpl.save(str(tmp))

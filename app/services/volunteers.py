@@ -33,6 +33,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from types import EllipsisType
 from typing import Any
 
 from sqlalchemy import and_, case, distinct, exists, func, or_, select
@@ -1557,6 +1558,10 @@ def _audit(session: Session, user: str | None, action: str, entity: str, uuid: s
                            before=_json(before) if before else None, after=_json(after) if after else None))
 
 
+def _is_jpeg(data: bytes) -> bool:
+    return isinstance(data, bytes | bytearray) and data[:3] == b"\xff\xd8\xff"
+
+
 def _json(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
@@ -1665,9 +1670,15 @@ class VolunteerService:
         v["expertise"] = [t for t in (normalize_text(x) for x in (data.expertise or [])) if t] or None
         return v, warnings
 
-    def save_volunteer(self, data: VolunteerData) -> SaveResult:
-        """Add (``data.id`` None) or update a volunteer. Leaving closes the open contacts on the leaving day."""
+    def save_volunteer(self, data: VolunteerData, *, photo: bytes | None | EllipsisType = ...) -> SaveResult:
+        """Add (``data.id`` None) or update a volunteer. Leaving closes the open contacts on the leaving day.
+
+        ``photo``: the 照片 made by :func:`app.services.photos.prepare_photo`, ``None`` to remove it, or left out
+        to keep it as it is; it is written in the same transaction as the rest.
+        """
         values, warnings = self.check_volunteer(data)
+        if photo is not ... and photo is not None and not _is_jpeg(photo):
+            raise _invalid("照片", "请先用“选择照片”读入图片")
         with self._sf.begin() as s:
             dup = s.scalar(
                 select(Volunteer).where(Volunteer.id_number == values["id_number"], Volunteer.id != (data.id or -1))
@@ -1690,6 +1701,12 @@ class VolunteerService:
                 if changed:
                     _audit(s, self.user_login, "update", "volunteer", vol.uuid, f"修改志愿者{vol.name}",
                            before={k: before[k] for k in changed}, after=changed)
+            if photo is not ...:
+                old_photo = vol.photo
+                if photo != old_photo:
+                    vol.photo = photo
+                    what = "删除" if photo is None else ("更换" if old_photo else "添加")
+                    _audit(s, self.user_login, "update", "volunteer", vol.uuid, f"{what}志愿者{vol.name}的照片")
             if vol.left_on is not None:
                 closed = 0
                 for c in s.scalars(select(VolunteerContact).where(
@@ -1700,6 +1717,11 @@ class VolunteerService:
                 if closed:
                     warnings.append(f"已将{closed}家联系企业的联系截止日期设为退出时间")
             return SaveResult(vol.id, tuple(warnings))
+
+    def photo(self, volunteer_id: int) -> bytes | None:
+        """The stored 照片 (JPEG) of a volunteer, or None."""
+        with self._sf() as s:
+            return s.scalar(select(Volunteer.photo).where(Volunteer.id == volunteer_id))
 
     def delete_volunteer(self, volunteer_id: int) -> None:
         with self._sf.begin() as s:

@@ -15,7 +15,7 @@ ID numbers and phone numbers are masked unless ``full_info`` (CLI ``--full-info`
 Template fields. 附件1: ``attachment_no``, ``fill_date``, and per ``v`` in ``volunteers``: name, gender,
 birth_ym, ethnicity, political_status, education, id_number, phone, school_major, unit, fill_unit, post,
 category, arbitrator_cert_no, arbitrator_since, years_in_service, cases_handled, email, expertise, intention,
-zyh_registered, zyh_id, zyh_text, recommended_by, resume, achievements, remark. 附件3: ``attachment_no``,
+zyh_registered, zyh_id, zyh_text, recommended_by, resume, achievements, remark, photo (a picture, or empty). 附件3: ``attachment_no``,
 ``title_line1``, ``title_line2``, ``overview`` (paragraphs), ``sections.<measures|results|cases|problems|plans>``
 (paragraphs), ``signer``, ``sign_date``, ``table_title``, ``period_text``, ``scope_text``, ``table_note``,
 ``stats`` (rows with seq, key, label, unit, value) and ``figures`` (the raw numbers).
@@ -77,10 +77,13 @@ def _text(value: Any) -> str:
 # --- 附件1 -----------------------------------------------------------------------------------------------
 
 
+PHOTO_WIDTH_MM = 18  # the photo cell of 附件1 is 22 mm wide (20 mm inside its padding); 18 × 25 mm fits its rows
+
+
 def run_volunteer_form(request: ExportRequest) -> Path:
     from sqlalchemy import select
 
-    from app.exports.docx_engine import render_template
+    from app.exports.docx_engine import DocxImage, render_template
     from app.services.formatting import format_birth_month, format_date_cn
     from app.services.validation import ValidationError
     from app.services.volunteers import _in_programme, find_volunteer
@@ -123,6 +126,7 @@ def run_volunteer_form(request: ExportRequest) -> Path:
                 "zyh_text": (f"已注册（{v.zyh_id}）" if v.zyh_id else "已注册") if v.zyh_registered else "未注册",
                 "recommended_by": _text(v.recommended_by), "resume": _text(v.resume),
                 "achievements": _text(v.achievements), "remark": _text(v.remark),
+                "photo": DocxImage(v.photo or b"", PHOTO_WIDTH_MM),
             })
     request.check_cancel()
     request.report(0, len(rows), "正在生成报名推荐表…")

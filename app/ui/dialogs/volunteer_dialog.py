@@ -13,11 +13,13 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QComboBox, QDateEdit, QDialog, QDialogButtonBox, QLabel, QWidget
+from PySide6.QtCore import QDate, QStandardPaths, Qt
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QLabel, QWidget
 
 from app.services.enterprises import EnterpriseInput
 from app.services.formatting import format_date_cn
+from app.services.photos import prepare_photo
 from app.services.validation import ValidationError, age_on, check_id_number
 from app.services.volunteers import (
     AGE_LIMIT,
@@ -123,7 +125,9 @@ class VolunteerDialog(_FormDialog):
         "姓名": "name_edit", "身份证号码": "id_number_edit", "工作单位": "unit_combo", "联系电话": "phone_edit",
         "电子邮箱": "email_edit", "退出时间": "left_edit", "加入时间": "joined_edit", "状态": "status_combo",
         "仲裁员聘任时间": "arbitrator_since_edit", "从事调解仲裁工作年限": "years_spin", "办案（调解）数量": "cases_spin",
+        "照片": "photo_choose_button",
     }
+    PHOTO_FILTER = "图片 (*.jpg *.jpeg *.png *.bmp *.gif *.tif *.tiff *.webp);;所有文件 (*)"
 
     def __init__(self, service: VolunteerService, volunteer_id: int | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -157,10 +161,16 @@ class VolunteerDialog(_FormDialog):
         ui.zyh_check.toggled.connect(ui.zyh_id_edit.setEnabled)
         ui.zyh_id_edit.setEnabled(False)
         self._wire_buttons()
+        self.photo: bytes | None = None  # what the 照片 box shows (the stored JPEG, or a newly chosen one)
+        self.photo_changed = False
+        ui.photo_choose_button.clicked.connect(lambda: self.choose_photo())
+        ui.photo_clear_button.clicked.connect(self.clear_photo)
         if volunteer_id is not None:
             self.load(service.read(get_volunteer, volunteer_id))
+            self._show_photo(service.photo(volunteer_id))
             self.setWindowTitle(self.tr("编辑志愿者"))
         else:
+            self._show_photo(None)
             self.setWindowTitle(self.tr("新增志愿者"))
         self._status_changed()
 
@@ -244,9 +254,43 @@ class VolunteerDialog(_FormDialog):
         if not left:
             set_date(self.ui.left_edit, None)
 
+    # --- 照片 --------------------------------------------------------------------------------------------
+    def choose_photo(self, path: str | None = None) -> bool:
+        """选择照片…: read a picture (asked for when ``path`` is None); it is saved with the form."""
+        if path is None:
+            start = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
+            path, _filter = QFileDialog.getOpenFileName(self, self.tr("选择照片"), start, self.tr(self.PHOTO_FILTER))
+            if not path:
+                return False
+        try:
+            photo = prepare_photo(path)
+        except ValidationError as exc:
+            self._refused(exc)
+            return False
+        self.photo_changed = True
+        self._show_photo(photo)
+        return True
+
+    def clear_photo(self) -> None:
+        self.photo_changed = self.photo_changed or self.photo is not None
+        self._show_photo(None)
+
+    def _show_photo(self, photo: bytes | None) -> None:
+        self.photo = photo
+        label = self.ui.photo_label
+        pixmap = QPixmap()
+        if photo and pixmap.loadFromData(photo):
+            label.setPixmap(pixmap.scaled(label.size(), Qt.AspectRatioMode.KeepAspectRatio,
+                                          Qt.TransformationMode.SmoothTransformation))
+        else:
+            label.setPixmap(QPixmap())
+            label.setText(self.tr("照片（2寸）\n未添加"))
+        self.ui.photo_clear_button.setEnabled(photo is not None)
+
     # --- saving -----------------------------------------------------------------------------------------
     def save(self) -> bool:
-        return self._save_with(lambda: self.service.save_volunteer(self.data()))
+        photo = self.photo if self.photo_changed else ...
+        return self._save_with(lambda: self.service.save_volunteer(self.data(), photo=photo))
 
 
 # --- contacted enterprise -------------------------------------------------------------------------------
