@@ -229,3 +229,40 @@ def test_settings_page_shown_while_the_database_opens(qtbot, env, tmp_path):
     page = win.page("settings")
     assert win.ui.pages.currentWidget() is page and page.rules_loaded and page.ui.save_rules_button.isEnabled()
     assert page.ui.rules_status_label.text() == ""
+
+
+def test_lists_are_edited_on_the_settings_page(page, env):
+    """设置 → 基础列表 → 争议类型: 新增, 改名, 上移, 删除; a bad name is shown and nothing changes."""
+    from db.lookups import DISPUTE_TYPE, lookup_labels
+
+    ctx, _service, _org = env
+    ui, lists = page.ui, page.lists
+    assert ui.list_combo.count() == 6 and ui.list_view.count() > 0 and ui.list_add_button.isEnabled()
+    ui.list_combo.setCurrentIndex(ui.list_combo.findData(DISPUTE_TYPE))
+    texts = [ui.list_view.item(i).text() for i in range(ui.list_view.count())]
+    assert texts[0] == "劳动报酬" and texts[-1] == "其他"
+    ui.list_view.setCurrentRow(0)
+    assert not ui.list_delete_button.isEnabled()  # seeded: rename only
+    assert not ui.list_up_button.isEnabled() and ui.list_down_button.isEnabled()
+
+    changes = []
+    page.rules_saved.connect(lambda keys: changes.append(keys))
+    lists.ask = lambda *_a: "竞业限制"
+    ui.list_add_button.click()
+    assert changes == [("list:dispute_type",)]  # the main window asks built pages to read again
+    assert ui.list_view.currentItem().text() == "竞业限制" and "已新增" in ui.list_status_label.text()
+    assert ui.list_delete_button.isEnabled()
+    lists.ask = lambda *_a: "劳动报酬"
+    ui.list_rename_button.click()
+    assert "已有“劳动报酬”" in ui.list_status_label.text() and ui.list_view.currentItem().text() == "竞业限制"
+    lists.ask = lambda *_a: "竞业限制纠纷"
+    ui.list_rename_button.click()
+    ui.list_up_button.click()
+    with ctx.session_factory() as s:
+        order = list(lookup_labels(s, DISPUTE_TYPE).values())
+    assert order[-3:] == ["竞业限制纠纷", "人事争议", "其他"]
+    lists.confirm = lambda _q: True
+    ui.list_delete_button.click()
+    with ctx.session_factory() as s:
+        assert "竞业限制纠纷" not in lookup_labels(s, DISPUTE_TYPE).values()
+    assert "已删除" in ui.list_status_label.text()

@@ -183,6 +183,13 @@ class CasesPage(QWidget):
             self._restoring = False
         self.apply_filter()
 
+    def invalidate(self) -> None:
+        """设置 changed a list (争议类型, 案件来源 …): the filter choices read the new names (rows do on refresh)."""
+        if self._loaded:
+            self._fill_choices()
+            if self.isVisible():
+                self.refresh()
+
     def _fill_choices(self) -> None:
         try:
             with self.ctx.session_factory() as s:

@@ -27,6 +27,7 @@ from app.ui.dialogs.case_actions import select_data
 from app.ui.forms.ui_settings_page import Ui_SettingsPage
 from app.ui.settings_store import SettingsStore
 from app.ui.widgets.field_errors import ERROR_COLOUR, FieldErrors
+from app.ui.widgets.lists_editor import ListsEditor
 from app.version import __version__
 
 HOLIDAY_FILE = "holidays-cn.json"
@@ -97,6 +98,8 @@ class SettingsPage(QWidget):
             read_holiday_coverage(holiday_path or resource_path(HOLIDAY_FILE)), today or dt.date.today()
         )
         self._setup_rules()
+        self.lists = ListsEditor(self.ui, self, self._list_service)
+        self.lists.changed.connect(lambda category: self.rules_saved.emit((f"list:{category}",)))
         if ctx.ready:
             self.load_rules()
 
@@ -170,6 +173,21 @@ class SettingsPage(QWidget):
         self.set_values(values)
         self.rules_loaded = True
         self._set_rules_enabled(True)
+        try:
+            self.lists.reload()
+        except Exception as exc:  # the rules stay usable even if a list cannot be read
+            log.exception("lists could not be read")
+            self.lists.set_enabled(False)
+            self.ui.list_status_label.setText(f"基础列表无法读取：{exc}")
+
+    def _list_service(self) -> Any:
+        if not self.ctx.ready:
+            return None
+        if getattr(self, "_lists_service", None) is None:
+            from app.services.lists import ListService
+
+            self._lists_service = ListService(self.ctx.session_factory)
+        return self._lists_service
 
     def set_values(self, values: dict[str, Any]) -> None:
         for key, value in values.items():
