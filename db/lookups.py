@@ -110,14 +110,20 @@ def ensure_default_lookups(session: Session) -> int:
     return added
 
 
-def lookup_labels(session: Session, category: str) -> dict[str, str]:
-    """Code → label for one category, in display order."""
-    rows = session.execute(
+def lookup_labels(session: Session, category: str, *, active_only: bool = False) -> dict[str, str]:
+    """Code → label for one category, in display order.
+
+    Every entry by default (to name what records store); ``active_only`` for the choices of a form, where
+    entries switched off in 设置 → 基础列表 are not offered any more.
+    """
+    stmt = (
         select(LookupItem.code, LookupItem.label)
         .where(LookupItem.category == category)
         .order_by(LookupItem.sort_order, LookupItem.id)
     )
-    return {code: label for code, label in rows}
+    if active_only:
+        stmt = stmt.where(LookupItem.active.is_(True))
+    return {code: label for code, label in session.execute(stmt)}
 
 
 def count_lookups(session: Session) -> int:

@@ -117,3 +117,22 @@ def test_a_new_dispute_type_counts_in_the_tables_other_row(demo):
     assert after["7"] == before["7"] - 1 and after["15"] == before["15"] + 1  # 劳动报酬 → 其他
     assert sum(after[str(r)] for r in range(6, 16)) == after["2"]
     assert figs["balance"]["ok"]
+
+
+def test_switched_off_entries_are_not_offered_but_keep_naming_records(demo):
+    service = ListService(demo.session_factory, user_login="clerk")
+    service.set_active(CASE_SOURCE, "patrol", False)
+    with demo.session_factory() as s:
+        assert "patrol" not in lookup_labels(s, CASE_SOURCE, active_only=True)
+        assert lookup_labels(s, CASE_SOURCE)["patrol"] == "主动排查"  # old records are still named
+        entry = next(e for e in list_entries(s, CASE_SOURCE) if e.code == "patrol")
+        assert not entry.active
+        assert s.scalar(select(AuditEntry.summary).where(AuditEntry.entity == "lookup")
+                        .order_by(AuditEntry.id.desc())) == "案件来源：停用“主动排查”"
+    for code in ("apply", "arbitration", "court"):
+        service.set_active(CASE_SOURCE, code, False)
+    with pytest.raises(ValidationError, match="至少要保留一个可选项"):
+        service.set_active(CASE_SOURCE, "transfer", False)
+    service.set_active(CASE_SOURCE, "patrol", True)
+    with demo.session_factory() as s:
+        assert list(lookup_labels(s, CASE_SOURCE, active_only=True)) == ["transfer", "patrol"]

@@ -823,3 +823,34 @@ def test_columns_can_be_hidden_from_the_header_menu_and_are_remembered(qtbot, de
     again.ui.case_table.horizontalHeader().moveSection(5, 1)
     again.reset_columns()
     assert again.visible_columns() == all_keys
+
+
+def test_switched_off_list_entries_stay_on_the_cases_that_have_them(qtbot, env):
+    """设置 → 基础列表 → 停用 劳动报酬 and 当事人申请: a new case does not offer them; an existing case keeps
+    and saves them, shown as 「…（已停用）」."""
+    from app.services.lists import ListService
+    from db.lookups import CASE_SOURCE, DISPUTE_TYPE
+
+    ctx, service, _ids = env
+    dlg = register(qtbot, ctx, service)
+    case_id = dlg.case_id
+    source = dlg.ui.source_combo.currentData()
+    lists = ListService(ctx.session_factory)
+    lists.set_active(DISPUTE_TYPE, "02", False)
+    lists.set_active(CASE_SOURCE, source, False)
+
+    fresh = open_new(qtbot, ctx, service)
+    assert fresh.ui.type_combo.findData("02") < 0 and fresh.ui.source_combo.findData(source) < 0
+    assert fresh.claim_rows[0].type_combo.findData("02") < 0
+
+    old = CaseDialog(ctx.session_factory, service, case_id)
+    qtbot.addWidget(old)
+    assert old.ui.type_combo.currentData() == "02" and old.ui.type_combo.currentText() == "劳动报酬（已停用）"
+    assert old.ui.source_combo.currentData() == source and old.ui.source_combo.currentText().endswith("（已停用）")
+    assert old.claim_rows[0].type_combo.currentData() == "02"
+    type_text(old.ui.facts_edit, "申请人于2024年3月入职，被申请人拖欠工资三个月，经催告仍未支付。")
+    qtbot.mouseClick(old.ui.save_button, LEFT)  # saving other changes keeps the switched-off values
+    with ctx.session_factory() as s:
+        case = s.get(Case, case_id)
+        assert "经催告仍未支付" in case.facts
+        assert (case.dispute_type_main, case.source) == ("02", source)

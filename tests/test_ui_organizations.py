@@ -500,3 +500,24 @@ def test_field_error_clears_when_the_field_is_edited(page, qtbot):
     assert not dlg.ui.error_label.isVisibleTo(dlg)
     assert dlg.ui.region_code_edit.property("invalid") is False
     dlg.reject()
+
+
+def test_a_switched_off_kind_stays_on_the_organizations_that_have_it(page, ctx, qtbot):
+    """设置 → 基础列表 → 停用 an 组织类型: new organizations are not offered it; one that has it keeps it."""
+    from app.services.lists import ListService
+    from db.lookups import ORG_KIND
+
+    with ctx.session_factory.begin() as s:
+        kind = add_org(s).kind
+    ListService(ctx.session_factory).set_active(ORG_KIND, kind, False)
+    wait_list(qtbot, page, 1)
+    fresh = page.new_organization()
+    assert fresh.ui.kind_combo.findData(kind) < 0
+    fresh.reject()
+    dlg = page.edit_selected()
+    assert dlg.ui.kind_combo.currentData() == kind and dlg.ui.kind_combo.currentText().endswith("（已停用）")
+    dlg.ui.head_name_edit.setText("王建国")
+    assert dlg.save() is True
+    with ctx.session_factory() as s:
+        assert s.scalar(select(Organization.kind)) == kind
+    assert page.ui.kind_filter_combo.findData(kind) >= 0  # the list's filter still finds such organizations

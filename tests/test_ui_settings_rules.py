@@ -261,6 +261,12 @@ def test_lists_are_edited_on_the_settings_page(page, env):
     with ctx.session_factory() as s:
         order = list(lookup_labels(s, DISPUTE_TYPE).values())
     assert order[-3:] == ["竞业限制纠纷", "人事争议", "其他"]
+    ui.list_active_button.click()  # 停用
+    assert ui.list_view.currentItem().text().endswith("〔已停用〕") and ui.list_active_button.text() == "启用"
+    with ctx.session_factory() as s:
+        assert "竞业限制纠纷" not in lookup_labels(s, DISPUTE_TYPE, active_only=True).values()
+    ui.list_active_button.click()  # 启用 again
+    assert ui.list_active_button.text() == "停用"
     lists.confirm = lambda _q: True
     ui.list_delete_button.click()
     with ctx.session_factory() as s:

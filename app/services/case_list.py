@@ -703,8 +703,10 @@ class FormChoices:
     """Lists the case form offers: organizations, dispute types and sources (value, label)."""
 
     organizations: list[tuple[int, str]]
-    dispute_types: list[tuple[str, str]]
+    dispute_types: list[tuple[str, str]]  # the entries offered (switched-off ones left out)
     sources: list[tuple[str, str]]
+    dispute_type_labels: dict[str, str] = field(default_factory=dict)  # every entry, to name old records
+    source_labels: dict[str, str] = field(default_factory=dict)
 
 
 def form_choices(session: Session) -> FormChoices:
@@ -716,6 +718,8 @@ def form_choices(session: Session) -> FormChoices:
     ]
     return FormChoices(
         organizations=orgs,
-        dispute_types=list(lookup_labels(session, DISPUTE_TYPE).items()),
-        sources=list(lookup_labels(session, CASE_SOURCE).items()),
+        dispute_types=list(lookup_labels(session, DISPUTE_TYPE, active_only=True).items()),
+        sources=list(lookup_labels(session, CASE_SOURCE, active_only=True).items()),
+        dispute_type_labels=lookup_labels(session, DISPUTE_TYPE),
+        source_labels=lookup_labels(session, CASE_SOURCE),
     )

@@ -3,7 +3,8 @@
 组织类型, 争议类型, 案件来源, 志愿服务项目, 调解员背景 and 所属行业 are ``LookupItem`` rows: records store the
 *code*, forms and exports show the *label*. So a list entry can be renamed and moved at any time (every record
 then reads the new name), a new entry gets a fresh code of its own (``u01``, ``u02`` …), and an entry can be
-deleted only while no record uses it and only if the office added it itself — the seeded codes are what the
+switched off (停用: no longer offered in forms, still naming the records that have it), and deleted
+only while no record uses it and only if the office added it itself — the seeded codes are what the
 statistics table's rows (争议类型 rows 6–15, 组织类型 rows 16–21) and the official forms count by. A new
 争议类型 or 组织类型 is counted in the table's 「其他」 row of its group.
 
@@ -51,6 +52,7 @@ class ListEntry:
     label: str
     uses: int  # records that store this code
     seeded: bool  # one of the codes the app ships with (never deleted)
+    active: bool = True  # offered in forms; a switched-off entry still names the records that have it
 
     @property
     def deletable(self) -> bool:
@@ -98,7 +100,8 @@ def list_entries(session: Session, category: str) -> list[ListEntry]:
     _check_category(category)
     seeded = {code for code, _label in DEFAULT_LOOKUPS.get(category, [])}
     uses = usage_counts(session, category)
-    return [ListEntry(i.code, i.label, uses.get(i.code, 0), i.code in seeded) for i in _items(session, category)]
+    return [ListEntry(i.code, i.label, uses.get(i.code, 0), i.code in seeded, bool(i.active))
+            for i in _items(session, category)]
 
 
 def check_label(session: Session, category: str, label: object, *, code: str | None = None) -> str:
@@ -182,6 +185,21 @@ class ListService:
                 item.sort_order = order
             self._audit(s, category, f"调整“{items[target].label}”的顺序")
             return True
+
+    def set_active(self, category: str, code: str, active: bool) -> None:
+        """停用 (no longer offered in forms; records that have it keep it) or 启用 again."""
+        _check_category(category)
+        with self._sf.begin() as s:
+            item = self._get(s, category, code)
+            if bool(item.active) == bool(active):
+                return
+            if not active:
+                others = s.scalar(select(func.count()).where(LookupItem.category == category,
+                                                             LookupItem.active.is_(True), LookupItem.code != code))
+                if not others:
+                    raise ValidationError("列表", f"列表：“{CATEGORY_LABELS[category]}”至少要保留一个可选项")
+            item.active = bool(active)
+            self._audit(s, category, f"{'启用' if active else '停用'}“{item.label}”")
 
     def delete(self, category: str, code: str) -> None:
         """Remove an entry the office added and no record uses."""

@@ -1380,6 +1380,7 @@ def organization_choices(session: Session, *, active_only: bool = True) -> list[
     return [(i, n) for i, n in session.execute(stmt)]
 
 
-def lookup_choices(session: Session, category: str) -> list[tuple[str, str]]:
-    """(code, label) of an editable list, in display order."""
-    return list(lookup_labels(session, category).items())
+def lookup_choices(session: Session, category: str, *, active_only: bool = True) -> list[tuple[str, str]]:
+    """(code, label) of an editable list, in display order: the entries a form offers (``active_only``), or
+    every entry (filters, which must find old records too)."""
+    return list(lookup_labels(session, category, active_only=active_only).items())

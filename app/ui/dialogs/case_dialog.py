@@ -20,7 +20,7 @@ buttons are added in code.  Everything goes through :class:`~app.services.cases.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -66,6 +66,7 @@ from app.services.validation import (
     parse_amount,
 )
 from app.services.volunteers import recusal_notice
+from app.ui.choices import INACTIVE_SUFFIX, keep_choice
 from app.ui.dialogs.case_actions import ACTION_DIALOGS, ActionDialog, select_data, show_message
 from app.ui.forms.ui_case_dialog import Ui_CaseDialog
 from app.ui.widgets.field_errors import ERROR_COLOUR, FieldErrors, make_error_label, reveal
@@ -245,6 +246,7 @@ class ClaimRow(QWidget):
         on_change: Callable[[], None],
         claim: Any = None,
         parent: QWidget | None = None,
+        labels: Mapping[str, str] | None = None,  # every 争议类型, to name a switched-off one
     ) -> None:
         super().__init__(parent)
         self.claim = claim
@@ -274,6 +276,7 @@ class ClaimRow(QWidget):
         self.remove_button.clicked.connect(lambda: on_remove(self))
         self.amount_edit.textChanged.connect(lambda _t: on_change())
         if claim is not None:
+            keep_choice(self.type_combo, claim.claim_type, labels or {})
             select_data(self.type_combo, claim.claim_type)
             self.description_edit.setText(claim.description or "")
             self.amount_edit.setText(format_amount(claim.amount_fen).replace(",", "") if claim.amount_fen else "")
@@ -357,6 +360,8 @@ class CaseDialog(QDialog):
         with self.session_factory() as s:
             choices = form_choices(s)
         self.dispute_types = choices.dispute_types
+        self.dispute_type_labels = choices.dispute_type_labels
+        self.source_labels = choices.source_labels
         for oid, name in choices.organizations:
             self.ui.org_combo.addItem(name, oid)
         for code, label in choices.dispute_types:
@@ -528,7 +533,8 @@ class CaseDialog(QDialog):
 
     def add_claim_row(self, claim: Any = None) -> ClaimRow:
         row = ClaimRow(
-            self.dispute_types, self._remove_claim, self._update_claims_total, claim, self.ui.registration_content
+            self.dispute_types, self._remove_claim, self._update_claims_total, claim, self.ui.registration_content,
+            labels=self.dispute_type_labels,
         )
         if claim is None and self.claim_rows == [] and self.ui.type_combo.currentData():
             select_data(row.type_combo, self.ui.type_combo.currentData())
@@ -718,9 +724,17 @@ class CaseDialog(QDialog):
         ui.received_edit.setDate(QDate(case.received_on))
         select_data(ui.apply_mode_combo, case.apply_mode)
         ui.oral_record_edit.setPlainText(case.oral_record or "")
+        keep_choice(ui.source_combo, case.source, self.source_labels)
         select_data(ui.source_combo, case.source)
+        keep_choice(ui.type_combo, case.dispute_type_main, self.dispute_type_labels)
         select_data(ui.type_combo, case.dispute_type_main)
         others = set(case.dispute_types or [])
+        offered = {ui.other_types_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(ui.other_types_list.count())}
+        for code in sorted(others - offered):  # switched off in 设置 since: kept, not offered to others
+            item = QListWidgetItem(f"{self.dispute_type_labels.get(code, code)}{INACTIVE_SUFFIX}")
+            item.setData(Qt.ItemDataRole.UserRole, code)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            ui.other_types_list.addItem(item)
         for i in range(ui.other_types_list.count()):
             item = ui.other_types_list.item(i)
             item.setCheckState(

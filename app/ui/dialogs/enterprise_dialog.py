@@ -15,10 +15,11 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QWidget
 from app.services import enterprises as ent_service
 from app.services import organizations as org_service
 from app.services.validation import ValidationError, employer_type_from_credit_code, normalize_text
+from app.ui.choices import keep_choice
 from app.ui.dialogs.organization_dialog import set_combo_data
 from app.ui.forms.ui_enterprise_dialog import Ui_EnterpriseDialog
 from app.ui.widgets.field_errors import FormFieldErrors, accept_saved
-from db.lookups import INDUSTRY
+from db.lookups import INDUSTRY, lookup_labels
 
 
 class EnterpriseDialog(QDialog):
@@ -98,6 +99,7 @@ class EnterpriseDialog(QDialog):
         ui.credit_code_edit.setText(e.credit_code or "")
         set_combo_data(ui.employer_type_combo, e.employer_type or "")
         ui.legal_rep_edit.setText(e.legal_rep or "")
+        keep_choice(ui.industry_combo, e.industry, org_service.run_read(self._sf, lookup_labels, INDUSTRY))
         set_combo_data(ui.industry_combo, e.industry or "")
         set_combo_data(ui.size_combo, e.size or "")
         set_combo_data(ui.ownership_combo, e.ownership or "")

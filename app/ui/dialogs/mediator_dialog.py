@@ -11,11 +11,12 @@ from PySide6.QtWidgets import QAbstractItemView, QDialog, QDialogButtonBox, QHea
 from app.services import mediators as mediator_service
 from app.services import organizations as org_service
 from app.services.validation import ValidationError
+from app.ui.choices import keep_choice
 from app.ui.dialogs.organization_dialog import set_combo_data
 from app.ui.forms.ui_mediator_dialog import Ui_MediatorDialog
 from app.ui.models.organization_models import TrainingGridModel
 from app.ui.widgets.field_errors import FormFieldErrors, accept_saved
-from db.lookups import MEDIATOR_BACKGROUND
+from db.lookups import MEDIATOR_BACKGROUND, lookup_labels
 
 
 class MediatorDialog(QDialog):
@@ -100,6 +101,8 @@ class MediatorDialog(QDialog):
         set_combo_data(ui.gender_combo, r.gender or "")
         ui.id_number_edit.setText(r.id_number or "")
         ui.phone_edit.setText(r.phone or "")
+        keep_choice(ui.background_combo, r.background,
+                    org_service.run_read(self._sf, lookup_labels, MEDIATOR_BACKGROUND))
         set_combo_data(ui.background_combo, r.background or "")
         ui.post_edit.setText(r.post or "")
         ui.certified_check.setChecked(r.certified)

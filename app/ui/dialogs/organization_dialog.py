@@ -24,10 +24,11 @@ from PySide6.QtWidgets import (
 from app.services import organizations as org_service
 from app.services.formatting import format_amount
 from app.services.validation import ValidationError
+from app.ui.choices import keep_choice
 from app.ui.forms.ui_org_dialog import Ui_OrgDialog
 from app.ui.models.organization_models import TitleGridModel
 from app.ui.widgets.field_errors import FormFieldErrors, accept_saved
-from db.lookups import ORG_KIND
+from db.lookups import ORG_KIND, lookup_labels
 
 
 def set_combo_data(combo, value: Any) -> None:
@@ -116,6 +117,7 @@ class OrganizationDialog(QDialog):
         ui = self.ui
         ui.name_edit.setText(d.name)
         ui.short_name_edit.setText(d.short_name or "")
+        keep_choice(ui.kind_combo, d.kind, org_service.run_read(self._sf, lookup_labels, ORG_KIND))
         set_combo_data(ui.kind_combo, d.kind)
         ui.region_code_edit.setText(d.region_code or "")
         ui.street_code_edit.setText(d.street_code or "")

@@ -26,6 +26,7 @@ from app.services.volunteers import (
     list_contacts,
     volunteer_choices,
 )
+from app.ui.choices import keep_choice
 from app.ui.dialogs.volunteer_dialog import _FormDialog, get_date, set_date, show_error
 from app.ui.forms.ui_service_record_dialog import Ui_ServiceRecordDialog
 from app.ui.models.volunteer_models import CheckListModel, EnterpriseSuggestions
@@ -56,8 +57,8 @@ class ServiceRecordDialog(_FormDialog):
         q_today = QDate(today.year, today.month, today.day)
         ui.served_on_edit.setMaximumDate(q_today)
         ui.uploaded_on_edit.setMaximumDate(q_today)
-        self._items = service.read(lambda s: lookup_labels(s, SERVICE_ITEM))
-        for code, label in self._items.items():
+        self._items = service.read(lambda s: lookup_labels(s, SERVICE_ITEM))  # every entry: names of old records
+        for code, label in service.read(lambda s: lookup_labels(s, SERVICE_ITEM, active_only=True)).items():
             ui.item_combo.addItem(label, code)
         ui.item_combo.setCurrentIndex(-1)
         ui.people_spin.setSpecialValueText("—")
@@ -127,6 +128,7 @@ class ServiceRecordDialog(_FormDialog):
         names = self.service.read(enterprise_names, list(d.enterprise_ids)) if d.enterprise_ids else {}
         self.enterprises.set_items([(e, names.get(e, str(e))) for e in d.enterprise_ids], d.enterprise_ids)
         self._offer_contacts()
+        keep_choice(ui.item_combo, d.item, self._items)
         i = ui.item_combo.findData(d.item)
         ui.item_combo.setCurrentIndex(i)
         ui.hours_spin.setValue(float(d.hours or 0))

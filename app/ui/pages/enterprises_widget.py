@@ -69,7 +69,7 @@ class EnterprisesWidget(QWidget):
         combo = self.ui.industry_filter_combo
         if combo.count() > 1:
             return
-        for code, label in org_service.run_read(self._sf, org_service.lookup_choices, INDUSTRY):
+        for code, label in org_service.run_read(self._sf, org_service.lookup_choices, INDUSTRY, active_only=False):
             combo.addItem(label, code)
 
     def refresh(self) -> None:

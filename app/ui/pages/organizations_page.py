@@ -198,7 +198,7 @@ class OrganizationsPage(QWidget):
         ui = self.ui
         if ui.kind_filter_combo.count() == 1:
             ui.kind_filter_combo.blockSignals(True)
-            for code, label in org_service.run_read(self.sf, org_service.lookup_choices, ORG_KIND):
+            for code, label in org_service.run_read(self.sf, org_service.lookup_choices, ORG_KIND, active_only=False):
                 ui.kind_filter_combo.addItem(label, code)
             ui.kind_filter_combo.blockSignals(False)
         current = ui.region_filter_combo.currentData()

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QInputDialog, QListWidgetItem, QMessageBox, QWidget
 
 from app.services.lists import ListEntry, ListService
@@ -40,6 +41,7 @@ class ListsEditor(QObject):
         ui.list_up_button.clicked.connect(lambda: self.move(-1))
         ui.list_down_button.clicked.connect(lambda: self.move(1))
         ui.list_delete_button.clicked.connect(lambda: self.delete())
+        ui.list_active_button.clicked.connect(lambda: self.toggle_active())
         self.set_enabled(False)
 
     # --- state ---------------------------------------------------------------------------------------------
@@ -60,7 +62,7 @@ class ListsEditor(QObject):
         self.ui.list_add_button.setEnabled(enabled)
         if not enabled:
             for button in (self.ui.list_rename_button, self.ui.list_up_button, self.ui.list_down_button,
-                           self.ui.list_delete_button):
+                           self.ui.list_active_button, self.ui.list_delete_button):
                 button.setEnabled(False)
 
     def _status(self, text: str, ok: bool = True) -> None:
@@ -80,7 +82,11 @@ class ListsEditor(QObject):
         view.clear()
         for entry in self.entries:
             text = entry.label + (self.tr("　（{n}条记录使用）").format(n=entry.uses) if entry.uses else "")
+            if not entry.active:
+                text += self.tr("　〔已停用〕")
             item = QListWidgetItem(text)
+            if not entry.active:
+                item.setForeground(QColor("#8a94a3"))
             item.setData(CODE_ROLE, entry.code)
             item.setToolTip(self.tr("代码 {code}{seeded}").format(
                 code=entry.code, seeded=self.tr("，程序自带，不能删除") if entry.seeded else ""))
@@ -98,6 +104,8 @@ class ListsEditor(QObject):
         self.ui.list_up_button.setEnabled(entry is not None and row > 0)
         self.ui.list_down_button.setEnabled(entry is not None and row < len(self.entries) - 1)
         self.ui.list_delete_button.setEnabled(entry is not None and entry.deletable)
+        self.ui.list_active_button.setEnabled(entry is not None)
+        self.ui.list_active_button.setText(self.tr("启用") if entry is not None and not entry.active else self.tr("停用"))
         if entry is not None and not entry.deletable:
             why = (self.tr("程序自带的项目，只能改名") if entry.seeded
                    else self.tr("已有记录使用，只能改名"))
@@ -152,6 +160,17 @@ class ListsEditor(QObject):
         if moved:
             self.reload(select_code=entry.code)
         return bool(moved)
+
+    def toggle_active(self) -> bool:
+        entry, service = self.current(), self.service
+        if entry is None or service is None:
+            return False
+        done = (self.tr("已启用“{label}”，登记表单中重新提供。") if not entry.active
+                else self.tr("已停用“{label}”：登记表单中不再提供，已有记录不变。")).format(label=entry.label)
+        ok = self._run(lambda: service.set_active(self.category(), entry.code, not entry.active), done)
+        if ok:
+            self.reload(select_code=entry.code)
+        return bool(ok)
 
     def delete(self) -> bool:
         entry, service = self.current(), self.service
