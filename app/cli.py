@@ -11,6 +11,7 @@ import argparse
 import json
 import re
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -150,6 +151,10 @@ def build_parser() -> ChineseArgumentParser:
     stats.add_argument("--from", dest="date_from", type=_date)
     stats.add_argument("--to", dest="date_to", type=_date)
     stats.add_argument("--org", help="调解组织（编号或名称）")
+
+    backup = sub.add_parser("backup", help="备份数据库（程序打开时也可以安全备份）")
+    backup.add_argument("--db", type=Path, required=True, help="要备份的数据库文件")
+    backup.add_argument("--out", type=Path, required=True, help="备份文件，或保存备份的文件夹（自动命名）")
 
     chart = sub.add_parser("chart", help="绘制统计图（PNG / SVG）")
     chart.add_argument(
@@ -357,7 +362,23 @@ def cmd_chart(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"demo": cmd_demo, "export": cmd_export, "import": cmd_import, "stats": cmd_stats, "chart": cmd_chart}
+def cmd_backup(args: argparse.Namespace) -> int:
+    from app.services.backup import backup_database, default_backup_name
+    from db.check import check_database_file
+
+    if not args.db.exists():
+        raise CliError(f"数据库文件不存在：{args.db}")
+    check_database_file(args.db)
+    out = args.out / default_backup_name() if args.out.is_dir() else args.out
+    started = time.perf_counter()
+    done = backup_database(args.db, out)
+    size = done.stat().st_size / 1024 / 1024
+    print(f"已备份：{done}（{size:.1f} MB，用时 {time.perf_counter() - started:.1f} 秒）")
+    return 0
+
+
+COMMANDS = {"demo": cmd_demo, "export": cmd_export, "import": cmd_import, "stats": cmd_stats, "chart": cmd_chart,
+            "backup": cmd_backup}
 
 
 def known_errors() -> tuple[type[BaseException], ...]:
@@ -376,9 +397,10 @@ def known_errors() -> tuple[type[BaseException], ...]:
         errors.append(ValidationError)
     except ImportError:
         pass
-    from db.session import DatabaseError
+    from app.services.backup import BackupError
+    from db.check import DatabaseError
 
-    errors.append(DatabaseError)
+    errors += [DatabaseError, BackupError]
     return tuple(errors)
 
 

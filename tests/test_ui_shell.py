@@ -510,6 +510,7 @@ def test_before_the_database_is_open_no_page_is_built(app, ctx, store, qtbot):
     assert all(isinstance(win._pages[key], _DeferredPage) for key in win.page_keys())
     assert not win.ui.nav.isEnabled()
     assert win.ui.action_quit.shortcut().isEmpty()  # shortcuts come with the database
+    assert not win.ui.action_backup.isEnabled() and win.backup_database() is None
 
     win.attach_database(ctx)
     assert win.ui.nav.isEnabled()
@@ -518,6 +519,7 @@ def test_before_the_database_is_open_no_page_is_built(app, ctx, store, qtbot):
     page = win.ui.pages.currentWidget()
     assert page is win.page("cases") and not isinstance(page, _DeferredPage)
     assert win.ui.action_quit.shortcut().toString() == "Ctrl+Q"
+    assert win.ui.action_backup.isEnabled()
     assert not win.ui.nav.item(0).text().startswith("正在")
     # the start page's hint names the shortcuts of every page in the navigation
     assert f"Ctrl+1 至 Ctrl+{win.ui.nav.count()} " in win.page("home").ui.hint_label.text()
@@ -551,3 +553,31 @@ def test_a_new_application_uses_fusion():
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["fusion", "True"]
+
+
+def test_backup_from_the_file_menu(window, ctx, qtbot, tmp_path):
+    """文件 → 备份数据库…: the copy is made in the background; the status bar and a message say where."""
+    import sqlite3
+
+    from db.session import open_database
+
+    open_database(ctx.db_path).engine.dispose()  # the window's database, created and migrated
+    assert window.ui.action_backup.isEnabled()
+    assert window.ui.menu_file.actions()[0] is window.ui.action_backup
+    messages = []
+    target = tmp_path / "u盘" / "备份"
+    controller = window.backup_database(target)
+    controller.show_message = lambda icon, title, text: messages.append((title, text))
+    qtbot.waitUntil(lambda: controller.op is None, timeout=20000)
+    made = target.with_suffix(".db")
+    assert controller.last_result == made and made.exists(), controller.last_message
+    con = sqlite3.connect(made)
+    assert con.execute("PRAGMA quick_check").fetchone()[0] == "ok"
+    con.close()
+    assert messages and messages[0][0] == "备份完成" and str(made) in messages[0][1]
+    assert str(made) in window.ui.status_bar.currentMessage()
+
+    asked = []
+    controller.ask_path = lambda suggested: asked.append(suggested) or None  # the user pressed 取消
+    assert controller.start() is None
+    assert asked[0].parent == made.parent and asked[0].name.startswith("调解工作台备份_")  # the last folder

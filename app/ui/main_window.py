@@ -6,7 +6,7 @@ placeholder that says what the module will do. Nothing here touches the database
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QLabel, QListWidgetItem, QMainWindow, QVBoxLayout, QWidget
@@ -138,6 +138,9 @@ class MainWindow(QMainWindow):
         self.ui.nav.currentRowChanged.connect(self._on_nav_row_changed)
         self.ui.action_quit.triggered.connect(self.close)
         self.ui.action_about.triggered.connect(self.show_about)
+        self.ui.action_backup.triggered.connect(lambda _checked=False: self.backup_database())
+        self.ui.action_backup.setEnabled(ctx.ready)
+        self._backup: Any = None
         self._shortcuts_added = False
         if ctx.ready:
             self._add_shortcuts()
@@ -222,6 +225,7 @@ class MainWindow(QMainWindow):
                 ready()
         self.ui.status_bar.clearMessage()
         self.ui.nav.setEnabled(True)
+        self.ui.action_backup.setEnabled(True)
         self._add_shortcuts()
         if self.ctx.notes:  # messages from start-up (new database, schema upgraded) are on the home page
             self.show_page("home")
@@ -331,6 +335,17 @@ class MainWindow(QMainWindow):
         frame.moveCenter(available.center())
         self.move(frame.topLeft())
 
+    def backup_database(self, target: Any = None) -> Any:
+        """文件 → 备份数据库…: a checked copy of the open database (app.ui.backup_ui); returns the controller."""
+        if not self.ctx.ready:
+            return None
+        if self._backup is None:
+            from app.ui.backup_ui import BackupController
+
+            self._backup = BackupController(self, self.ctx, self.settings)
+        self._backup.start(target)
+        return self._backup
+
     def show_about(self) -> None:
         from PySide6.QtWidgets import QMessageBox
 
@@ -365,6 +380,8 @@ class MainWindow(QMainWindow):
         if key is not None:
             self.settings.set(LAST_PAGE, key)
         self._persist.save()
+        if self._backup is not None:
+            self._backup.cancel()  # a copy still running stops and leaves no half-written file
         for page in self._pages.values():
             if isinstance(page, _DeferredPage):
                 continue

@@ -1,0 +1,126 @@
+"""文件 → 备份数据库…: choose where, copy in the background with a cancellable progress dialog.
+
+The copy itself is :func:`app.services.backup.backup_database` (SQLite's online backup, checked, written to a
+temporary name and renamed); this module only asks, shows progress and reports. ``ask_path`` can be replaced
+(tests); messages go to the status bar and a message box.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QStandardPaths, Qt, QTimer
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
+
+from app.ui.ops import BackgroundOp, run_in_background
+from app.ui.settings_store import Setting, SettingsStore
+
+LAST_BACKUP_DIR = Setting("persist/last_backup_dir", "", "上次备份数据库的文件夹")
+
+
+class BackupController(QObject):
+    def __init__(self, window: QWidget, ctx: Any, settings: SettingsStore) -> None:
+        super().__init__(window)
+        self.window = window
+        self.ctx = ctx
+        self.settings = settings
+        self.op: BackgroundOp | None = None
+        self.token: Any = None
+        self.dialog: QProgressDialog | None = None
+        self.last_result: Path | None = None
+        self.last_message = ""
+        self.ask_path: Callable[[Path], Path | None] = self._ask_path
+        self.show_message: Callable[[QMessageBox.Icon, str, str], None] = self._show_message
+
+    def _ask_path(self, suggested: Path) -> Path | None:
+        path, _filter = QFileDialog.getSaveFileName(
+            self.window, self.tr("备份数据库"), str(suggested), self.tr("数据库文件 (*.db);;所有文件 (*)"))
+        return Path(path) if path else None
+
+    def _show_message(self, icon: QMessageBox.Icon, title: str, text: str) -> None:
+        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self.window)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    def _status(self, text: str) -> None:
+        bar = getattr(getattr(self.window, "ui", None), "status_bar", None)
+        if bar is not None:
+            bar.showMessage(text, 10000)
+
+    def start(self, target: Path | None = None) -> BackgroundOp | None:
+        """Ask for the file (unless ``target`` is given) and copy the open database into it."""
+        from app.exports.progress import CancelToken
+        from app.services.backup import backup_database, default_backup_name
+
+        if self.op is not None or not getattr(self.ctx, "ready", False):
+            return None
+        if target is None:
+            folder = self.settings.get(LAST_BACKUP_DIR) or QStandardPaths.writableLocation(
+                QStandardPaths.StandardLocation.DocumentsLocation)
+            target = self.ask_path(Path(folder) / default_backup_name())
+            if target is None:
+                return None
+        if target.suffix == "":
+            target = target.with_suffix(".db")
+        self.settings.set(LAST_BACKUP_DIR, str(target.parent))
+        source = Path(self.ctx.db_path)
+        token = self.token = CancelToken()
+
+        dialog = QProgressDialog(self.tr("正在备份数据库…"), self.tr("取消"), 0, 100, self.window)
+        dialog.setWindowTitle(self.tr("备份数据库"))
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.setMinimumDuration(0)
+        dialog.canceled.disconnect()  # stays open until the copy has stopped and cleaned up
+        dialog.canceled.connect(self.cancel)
+        self.dialog = dialog
+
+        def on_progress(done: int, total: int, text: str) -> None:
+            if total > 0:
+                dialog.setValue(min(100, done * 100 // total))
+            if text and not token.cancelled:
+                dialog.setLabelText(text)
+
+        self.op = run_in_background(
+            lambda progress: backup_database(source, target, progress=progress, cancel=token),
+            parent=self,
+            on_progress=on_progress,
+            on_success=self._succeeded,
+            on_failure=lambda message: self._failed(message, token.cancelled),
+        )
+        self.op.done.connect(self._done)
+        QTimer.singleShot(250, lambda: self.op is not None and dialog.show())
+        return self.op
+
+    def cancel(self) -> None:
+        if self.token is not None:
+            self.token.cancel()
+        if self.dialog is not None:
+            self.dialog.setLabelText(self.tr("正在取消…"))
+            self.dialog.setCancelButton(None)
+
+    def _succeeded(self, path: Path) -> None:
+        size = path.stat().st_size / 1024 / 1024 if path.exists() else 0
+        self.last_result = path
+        self.last_message = self.tr("已备份到：{path}（{size:.1f} MB）").format(path=path, size=size)
+        self._status(self.last_message)
+        self.show_message(QMessageBox.Icon.Information, self.tr("备份完成"), self.last_message + self.tr(
+            "\n\n这是一个完整的数据库文件：需要时用它替换原文件（先关闭本程序），或把它复制到其他电脑上打开。"))
+
+    def _failed(self, message: str, cancelled: bool) -> None:
+        self.last_result = None
+        self.last_message = message
+        self._status(message)
+        if not cancelled:
+            self.show_message(QMessageBox.Icon.Warning, self.tr("备份未完成"), message)
+
+    def _done(self) -> None:
+        self.op = None
+        self.token = None
+        if self.dialog is not None:
+            self.dialog.close()
+            self.dialog.deleteLater()
+            self.dialog = None

@@ -1,0 +1,102 @@
+"""备份数据库: a consistent, checked copy of the open database, with progress and cancel."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from app.exports.progress import CancelToken, ExportCancelled
+from app.services.backup import BackupError, backup_database, default_backup_name
+from app.services.demo import generate_demo
+from db.models import Case, Organization
+from db.session import open_database
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = date(2026, 6, 15)
+
+
+@pytest.fixture
+def live(tmp_path):
+    """A database the program has open, with its latest writes still in the -wal file."""
+    (tmp_path / "数据").mkdir()
+    opened = open_database(tmp_path / "数据" / "mediation.db")
+    generate_demo(opened.session_factory, seed=6, cases=400, today=TODAY)
+    keep = opened.engine.connect()  # an open connection keeps SQLite from checkpointing on close
+    with opened.session_factory.begin() as s:
+        s.add(Organization(name="备份测试街道劳动人事争议调解中心", kind="21", case_no_prefix="B"))
+    assert Path(str(opened.path) + "-wal").stat().st_size > 0
+    yield opened
+    keep.close()
+    opened.engine.dispose()
+
+
+def count(path: Path, sql: str) -> int:
+    con = sqlite3.connect(path)
+    try:
+        return con.execute(sql).fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_the_copy_has_everything_including_the_latest_writes(live, tmp_path):
+    steps = []
+    target = tmp_path / "备份" / default_backup_name()
+    assert backup_database(live.path, target, progress=lambda d, t, s: steps.append((d, t, s))) == target
+    with live.session_factory() as s:
+        cases = s.scalar(select(func.count()).select_from(Case))
+    assert count(target, "SELECT COUNT(*) FROM cases") == cases == 400
+    assert count(target, "SELECT COUNT(*) FROM organizations WHERE name LIKE '备份测试%'") == 1
+    con = sqlite3.connect(target)
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert con.execute("PRAGMA journal_mode").fetchone()[0] == "delete"  # one self-contained file
+    con.close()
+    assert steps[-1][2] == "备份完成" and any("校验" in s for _d, _t, s in steps)
+    assert not list(target.parent.glob("*.tmp*"))
+    # the copy opens in the program like the original
+    copy = open_database(target)
+    assert copy.upgraded_from is None
+    copy.engine.dispose()
+
+
+def test_cancel_leaves_no_file_and_an_older_backup_untouched(live, tmp_path):
+    target = tmp_path / "备份.db"
+    target.write_bytes(b"older backup")
+    token = CancelToken()
+
+    def cancel_at_first_step(done, total, text):
+        if "复制" in text:
+            token.cancel()
+
+    with pytest.raises(ExportCancelled, match="备份已取消"):
+        backup_database(live.path, target, progress=cancel_at_first_step, cancel=token)
+    assert target.read_bytes() == b"older backup"
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("备份")] == ["备份.db"]
+
+
+def test_refuses_to_overwrite_the_database_itself(live):
+    with pytest.raises(BackupError, match="不能与正在使用的数据库文件相同"):
+        backup_database(live.path, live.path)
+    with pytest.raises(BackupError, match="临时文件冲突"):
+        backup_database(live.path, Path(str(live.path) + "-wal"))
+
+
+def test_command_line_backup(live, tmp_path):
+    folder = tmp_path / "u盘"
+    folder.mkdir()
+    done = subprocess.run([sys.executable, "-m", "app", "backup", "--db", str(live.path), "--out", str(folder)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    made = list(folder.glob("调解工作台备份_*.db"))
+    assert len(made) == 1 and done.stdout.startswith("已备份：")
+    assert count(made[0], "SELECT COUNT(*) FROM cases") == 400
+    bad = tmp_path / "不是数据库.db"
+    bad.write_text("hello", encoding="utf-8")
+    refused = subprocess.run([sys.executable, "-m", "app", "backup", "--db", str(bad), "--out", str(folder)],
+                             cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert refused.returncode != 0 and "不是有效的数据库文件" in refused.stderr and "Traceback" not in refused.stderr
