@@ -156,6 +156,11 @@ def build_parser() -> ChineseArgumentParser:
     backup.add_argument("--db", type=Path, required=True, help="要备份的数据库文件")
     backup.add_argument("--out", type=Path, required=True, help="备份文件，或保存备份的文件夹（自动命名）")
 
+    restore = sub.add_parser("restore", help="从备份恢复数据库（程序须先关闭）")
+    restore.add_argument("--db", type=Path, required=True, help="要恢复的数据库文件")
+    restore.add_argument("--from", dest="backup", type=Path, required=True, help="备份文件")
+    restore.add_argument("--yes", action="store_true", help="确认用备份替换当前数据（当前数据先另存到 backups 文件夹）")
+
     chart = sub.add_parser("chart", help="绘制统计图（PNG / SVG）")
     chart.add_argument(
         "kind",
@@ -377,8 +382,32 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_restore(args: argparse.Namespace) -> int:
+    from app.services.backup import check_backup_file, restore_database
+    from app.services.dblock import DatabaseLock, DatabaseLocked
+    from db.check import check_database_file
+
+    if not args.db.exists():
+        raise CliError(f"数据库文件不存在：{args.db}")
+    check_database_file(args.db)
+    revision = check_backup_file(args.backup)
+    if not args.yes:
+        raise CliError(f"备份“{args.backup.name}”可以恢复（结构版本 {revision}）。确认用它替换当前数据，请加 --yes", EXIT_USAGE)
+    lock = DatabaseLock(args.db)
+    try:
+        lock.acquire()
+    except DatabaseLocked as exc:
+        raise CliError(f"{exc}（请先关闭调解工作台再恢复）") from None
+    try:
+        before = restore_database(args.backup, args.db)
+    finally:
+        lock.release()
+    print(f"已从备份恢复：{args.db}；恢复前的数据另存为：{before}")
+    return 0
+
+
 COMMANDS = {"demo": cmd_demo, "export": cmd_export, "import": cmd_import, "stats": cmd_stats, "chart": cmd_chart,
-            "backup": cmd_backup}
+            "backup": cmd_backup, "restore": cmd_restore}
 
 
 def known_errors() -> tuple[type[BaseException], ...]:

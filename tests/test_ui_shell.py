@@ -581,3 +581,35 @@ def test_backup_from_the_file_menu(window, ctx, qtbot, tmp_path):
     controller.ask_path = lambda suggested: asked.append(suggested) or None  # the user pressed 取消
     assert controller.start() is None
     assert asked[0].parent == made.parent and asked[0].name.startswith("调解工作台备份_")  # the last folder
+
+
+def test_restore_from_the_file_menu(window, ctx, qtbot, tmp_path):
+    """文件 → 从备份恢复…: asks first; then the backup's data is in place and the program says it will close."""
+    from sqlalchemy import select
+
+    from app.services.backup import backup_database
+    from db.models import Organization
+    from db.session import open_database
+
+    open_database(ctx.db_path).engine.dispose()
+    with ctx.session_factory.begin() as s:
+        s.add(Organization(name="备份里就有的调解中心", kind="21", case_no_prefix="A"))
+    backup = backup_database(ctx.db_path, tmp_path / "备份.db")
+    with ctx.session_factory.begin() as s:
+        s.add(Organization(name="备份之后才加的调解中心", kind="21", case_no_prefix="B"))
+
+    assert window.ui.action_restore.isEnabled()
+    controller = window.backup_controller()
+    questions, finished = [], []
+    controller.confirm = lambda question: questions.append(question) or False  # 取消
+    assert controller.restore(backup) is None
+    assert "备份.db" in questions[0] and "backups" in questions[0]
+    controller.confirm = lambda question: True
+    controller.after_restore = finished.append
+    controller.restore(backup)
+    qtbot.waitUntil(lambda: controller.op is None, timeout=20000)
+    with ctx.session_factory() as s:
+        names = set(s.scalars(select(Organization.name)))
+    assert names == {"备份里就有的调解中心"}
+    assert finished and "已从备份“备份.db”恢复" in finished[0] and "请重新打开" in finished[0]
+    assert controller.last_result.parent == ctx.db_path.parent / "backups"

@@ -1,4 +1,4 @@
-"""文件 → 备份数据库…: choose where, copy in the background with a cancellable progress dialog.
+"""文件 → 备份数据库… / 从备份恢复…: choose where, copy in the background with a cancellable progress dialog.
 
 The copy itself is :func:`app.services.backup.backup_database` (SQLite's online backup, checked, written to a
 temporary name and renamed); this module only asks, shows progress and reports. ``ask_path`` can be replaced
@@ -32,12 +32,32 @@ class BackupController(QObject):
         self.last_result: Path | None = None
         self.last_message = ""
         self.ask_path: Callable[[Path], Path | None] = self._ask_path
+        self.ask_backup: Callable[[Path], Path | None] = self._ask_backup
+        self.confirm: Callable[[str], bool] = self._confirm
         self.show_message: Callable[[QMessageBox.Icon, str, str], None] = self._show_message
+        self.after_restore: Callable[[str], None] = self._after_restore
 
     def _ask_path(self, suggested: Path) -> Path | None:
         path, _filter = QFileDialog.getSaveFileName(
             self.window, self.tr("备份数据库"), str(suggested), self.tr("数据库文件 (*.db);;所有文件 (*)"))
         return Path(path) if path else None
+
+    def _ask_backup(self, folder: Path) -> Path | None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self.window, self.tr("选择要恢复的备份"), str(folder), self.tr("数据库文件 (*.db);;所有文件 (*)"))
+        return Path(path) if path else None
+
+    def _confirm(self, question: str) -> bool:
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("从备份恢复"), question,
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self.window)
+        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("恢复"))
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        return box.exec() == QMessageBox.StandardButton.Yes
+
+    def _after_restore(self, message: str) -> None:
+        """The data under every page has changed: say so, then close the program (the user opens it again)."""
+        QMessageBox.information(self.window, self.tr("恢复完成"), message)
+        self.window.close()
 
     def _show_message(self, icon: QMessageBox.Icon, title: str, text: str) -> None:
         box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self.window)
@@ -68,15 +88,7 @@ class BackupController(QObject):
         source = Path(self.ctx.db_path)
         token = self.token = CancelToken()
 
-        dialog = QProgressDialog(self.tr("正在备份数据库…"), self.tr("取消"), 0, 100, self.window)
-        dialog.setWindowTitle(self.tr("备份数据库"))
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setAutoClose(False)
-        dialog.setAutoReset(False)
-        dialog.setMinimumDuration(0)
-        dialog.canceled.disconnect()  # stays open until the copy has stopped and cleaned up
-        dialog.canceled.connect(self.cancel)
-        self.dialog = dialog
+        dialog = self._progress_dialog(self.tr("备份数据库"), self.tr("正在备份数据库…"))
 
         def on_progress(done: int, total: int, text: str) -> None:
             if total > 0:
@@ -94,6 +106,64 @@ class BackupController(QObject):
         self.op.done.connect(self._done)
         QTimer.singleShot(250, lambda: self.op is not None and dialog.show())
         return self.op
+
+    def restore(self, backup: Path | None = None) -> BackgroundOp | None:
+        """从备份恢复: check the chosen backup, keep the current data aside, copy the backup in, then close."""
+        from app.exports.progress import CancelToken
+        from app.services.backup import restore_database
+
+        if self.op is not None or not getattr(self.ctx, "ready", False):
+            return None
+        if backup is None:
+            folder = self.settings.get(LAST_BACKUP_DIR) or QStandardPaths.writableLocation(
+                QStandardPaths.StandardLocation.DocumentsLocation)
+            backup = self.ask_backup(Path(folder))
+            if backup is None:
+                return None
+        question = self.tr(
+            "用备份“{name}”替换当前的全部数据？\n\n当前数据会先另存到数据库旁边的 backups 文件夹，需要时可以再恢复回来。"
+            "恢复完成后程序将关闭，请重新打开。").format(name=backup.name)
+        if not self.confirm(question):
+            return None
+        live = Path(self.ctx.db_path)
+        token = self.token = CancelToken()
+        dialog = self._progress_dialog(self.tr("从备份恢复"), self.tr("正在恢复数据…"))
+
+        def on_progress(done: int, total: int, text: str) -> None:
+            if total > 0:
+                dialog.setValue(min(100, done * 100 // total))
+            if text and not token.cancelled:
+                dialog.setLabelText(text)
+
+        def succeeded(before: Path) -> None:
+            self.last_result = before
+            self.last_message = self.tr(
+                "已从备份“{name}”恢复全部数据。\n恢复前的数据另存为：{before}\n\n程序现在关闭，请重新打开。").format(
+                name=backup.name, before=before)
+            self.after_restore(self.last_message)
+
+        self.op = run_in_background(
+            lambda progress: restore_database(backup, live, progress=progress, cancel=token),
+            parent=self,
+            on_progress=on_progress,
+            on_success=succeeded,
+            on_failure=lambda message: self._failed(message, token.cancelled),
+        )
+        self.op.done.connect(self._done)
+        QTimer.singleShot(250, lambda: self.op is not None and dialog.show())
+        return self.op
+
+    def _progress_dialog(self, title: str, text: str) -> QProgressDialog:
+        dialog = QProgressDialog(text, self.tr("取消"), 0, 100, self.window)
+        dialog.setWindowTitle(title)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.setMinimumDuration(0)
+        dialog.canceled.disconnect()  # stays open until the work has stopped and cleaned up
+        dialog.canceled.connect(self.cancel)
+        self.dialog = dialog
+        return dialog
 
     def cancel(self) -> None:
         if self.token is not None:

@@ -139,7 +139,9 @@ class MainWindow(QMainWindow):
         self.ui.action_quit.triggered.connect(self.close)
         self.ui.action_about.triggered.connect(self.show_about)
         self.ui.action_backup.triggered.connect(lambda _checked=False: self.backup_database())
+        self.ui.action_restore.triggered.connect(lambda _checked=False: self.restore_database())
         self.ui.action_backup.setEnabled(ctx.ready)
+        self.ui.action_restore.setEnabled(ctx.ready)
         self._backup: Any = None
         self._shortcuts_added = False
         if ctx.ready:
@@ -226,6 +228,7 @@ class MainWindow(QMainWindow):
         self.ui.status_bar.clearMessage()
         self.ui.nav.setEnabled(True)
         self.ui.action_backup.setEnabled(True)
+        self.ui.action_restore.setEnabled(True)
         self._add_shortcuts()
         if self.ctx.notes:  # messages from start-up (new database, schema upgraded) are on the home page
             self.show_page("home")
@@ -335,16 +338,28 @@ class MainWindow(QMainWindow):
         frame.moveCenter(available.center())
         self.move(frame.topLeft())
 
-    def backup_database(self, target: Any = None) -> Any:
-        """文件 → 备份数据库…: a checked copy of the open database (app.ui.backup_ui); returns the controller."""
-        if not self.ctx.ready:
-            return None
+    def backup_controller(self) -> Any:
         if self._backup is None:
             from app.ui.backup_ui import BackupController
 
             self._backup = BackupController(self, self.ctx, self.settings)
-        self._backup.start(target)
         return self._backup
+
+    def backup_database(self, target: Any = None) -> Any:
+        """文件 → 备份数据库…: a checked copy of the open database (app.ui.backup_ui); returns the controller."""
+        if not self.ctx.ready:
+            return None
+        controller = self.backup_controller()
+        controller.start(target)
+        return controller
+
+    def restore_database(self, backup: Any = None) -> Any:
+        """文件 → 从备份恢复…: replace the data with a backup, then close (app.ui.backup_ui)."""
+        if not self.ctx.ready:
+            return None
+        controller = self.backup_controller()
+        controller.restore(backup)
+        return controller
 
     def show_about(self) -> None:
         from PySide6.QtWidgets import QMessageBox
