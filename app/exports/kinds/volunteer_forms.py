@@ -77,7 +77,7 @@ def _text(value: Any) -> str:
 # --- 附件1 -----------------------------------------------------------------------------------------------
 
 
-PHOTO_WIDTH_MM = 18  # the photo cell of 附件1 is 22 mm wide (20 mm inside its padding); 18 × 25 mm fits its rows
+PHOTO_WIDTH_MM = 16  # the photo cell of 附件1 is 22 mm wide, about 18 mm inside its margins; 16 × 22.4 mm fits it
 
 
 def run_volunteer_form(request: ExportRequest) -> Path:
