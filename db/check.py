@@ -39,7 +39,8 @@ def read_revision(path: Path) -> tuple[str | None, bool]:
     import sqlite3  # not needed by check_database_file, which runs before the first window
 
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+        # as_uri(): a Windows path (C:\\…), spaces, Chinese, "?" or "#" in a folder name stay one valid URI
+        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
         try:
             tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
             revision = None

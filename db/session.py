@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import URL, create_engine, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -45,7 +45,8 @@ def _set_sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def make_engine(path: Path | str) -> Engine:
     """An engine on a SQLite file with foreign keys enforced, WAL and a busy timeout."""
-    engine = create_engine(f"sqlite:///{Path(path)}", connect_args={"timeout": 5})
+    # URL.create, not "sqlite:///" + path: a "?" or "#" in a folder name must not be read as a URL part
+    engine = create_engine(URL.create("sqlite", database=str(Path(path))), connect_args={"timeout": 5})
     event.listen(engine, "connect", _set_sqlite_pragmas)
     return engine
 

@@ -190,3 +190,15 @@ def test_command_line_restore_needs_yes_and_a_closed_program(live, tmp_path):
     done = run("--yes")
     assert done.returncode == 0, done.stderr
     assert "已从备份恢复" in done.stdout and "命令行恢复前的调解中心" not in org_names(live)
+
+
+def test_odd_folder_names_work(live, tmp_path):
+    """Spaces, Chinese, "#" and "?" in a folder name (a USB stick called 「U盘 #1?」) — SQLite opens files
+    read-only through a URI, so the path must be encoded, not pasted in."""
+    folder = tmp_path / "U盘 #1?"
+    folder.mkdir()
+    made = backup_database(live.path, folder / "备份 #2.db")
+    assert check_backup_file(made) == "0004_volunteer_photo"
+    reopened = open_database(made)
+    assert reopened.upgraded_from is None
+    reopened.engine.dispose()
