@@ -341,6 +341,8 @@ class Case(KeyMixin, TimestampMixin, Base):
         Index("ix_cases_closed_on", "closed_on"),
         Index("ix_cases_accepted_on", "accepted_on"),
         Index("ix_cases_type_received", "dispute_type_main", "received_on"),
+        Index("ix_cases_applicant_key", "applicant_key"),
+        Index("ix_cases_respondent_key", "respondent_key"),
     )
 
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="RESTRICT"))
@@ -383,6 +385,9 @@ class Case(KeyMixin, TimestampMixin, Base):
     remark: Mapped[str | None] = mapped_column(Text)
     # Denormalised text for the list's search box: case number, party names, ID numbers, enterprise names.
     search_text: Mapped[str | None] = mapped_column(Text)
+    # Pinyin sort keys of the first applicant / respondent (db/sortkeys.py), kept with search_text.
+    applicant_key: Mapped[str | None] = mapped_column(String(200))
+    respondent_key: Mapped[str | None] = mapped_column(String(200))
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     organization: Mapped[Organization] = relationship()

@@ -21,7 +21,7 @@ from db.check import DatabaseError, check_database_file, read_revision  # noqa: 
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # The newest revision this program knows; tests/test_migrations.py proves it equals Alembic's head.
-SCHEMA_HEAD = "0004_volunteer_photo"
+SCHEMA_HEAD = "0005_party_sort_keys"
 
 
 @dataclass

@@ -15,7 +15,7 @@ from app.exports.progress import CancelToken, ExportCancelled
 from app.services.backup import BackupError, backup_database, default_backup_name
 from app.services.demo import generate_demo
 from db.models import Case, Organization
-from db.session import open_database
+from db.session import SCHEMA_HEAD, open_database
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 6, 15)
@@ -164,7 +164,7 @@ def test_only_backups_of_this_program_are_restored(live, tmp_path):
             restore_database(path, live.path)
     with pytest.raises(BackupError, match="就是正在使用的数据库文件"):
         restore_database(live.path, live.path)
-    assert check_backup_file(backup_database(live.path, tmp_path / "好的.db")) == "0004_volunteer_photo"
+    assert check_backup_file(backup_database(live.path, tmp_path / "好的.db")) == SCHEMA_HEAD
 
 
 def test_command_line_restore_needs_yes_and_a_closed_program(live, tmp_path):
@@ -198,7 +198,7 @@ def test_odd_folder_names_work(live, tmp_path):
     folder = tmp_path / "U盘 #1?"
     folder.mkdir()
     made = backup_database(live.path, folder / "备份 #2.db")
-    assert check_backup_file(made) == "0004_volunteer_photo"
+    assert check_backup_file(made) == SCHEMA_HEAD
     reopened = open_database(made)
     assert reopened.upgraded_from is None
     reopened.engine.dispose()

@@ -879,3 +879,22 @@ def test_todo_items(env) -> None:
     later = {(t.case_id, t.kind): t for t in todo_items(sf, date(2024, 7, 8), org)}
     assert later[(a, "acceptance")].state == "overdue"
     assert (g, "review") not in later and (d, "mediation") in later
+
+
+def test_party_sort_keys_follow_the_parties(env):
+    """The case list sorts by pinyin keys kept with the parties: a new case has them, an edited name updates them."""
+    from dataclasses import replace
+
+    from db.sortkeys import name_key
+
+    svc, ids, _clock, sf = env
+    d = draft(ids["org"])
+    case_id = svc.register_case(d).case_id
+    with sf() as s:
+        case = s.get(Case, case_id)
+        respondent = next(p.name for p in case.parties if p.role == "respondent")
+        assert case.applicant_key == name_key("张三") and case.respondent_key == name_key(respondent)
+    renamed = [replace(p, name="李四") if p.role == "applicant" else p for p in d.parties]
+    svc.update_registration(case_id, replace(d, parties=renamed))
+    with sf() as s:
+        assert s.get(Case, case_id).applicant_key == "li si|李四"

@@ -294,17 +294,6 @@ SORT_KEYS = (
 )
 
 
-def _first_party_name(role: str) -> Any:
-    return (
-        select(CaseParty.name)
-        .where(CaseParty.case_id == Case.id, CaseParty.role == role)
-        .order_by(CaseParty.is_representative.desc(), CaseParty.sort_order, CaseParty.id)
-        .limit(1)
-        .correlate(Case)
-        .scalar_subquery()
-    )
-
-
 def _deadline_expr() -> Any:
     """The date :func:`app.services.cases.current_deadline` shows, as SQL (for sorting).
 
@@ -331,10 +320,10 @@ def _sort_expr(key: str) -> Any:
         return (Case.case_year, Case.case_seq, Case.case_no)
     if key == "received_on":
         return (Case.received_on,)
-    if key == "applicant":
-        return (_first_party_name(PartyRole.APPLICANT.value),)
+    if key == "applicant":  # pinyin order, from an indexed key kept with the parties (db/sortkeys.py)
+        return (Case.applicant_key,)
     if key == "respondent":
-        return (_first_party_name(PartyRole.RESPONDENT.value),)
+        return (Case.respondent_key,)
     if key in ("dispute_type", "source"):
         category, column = (DISPUTE_TYPE, Case.dispute_type_main) if key == "dispute_type" else (
             CASE_SOURCE, Case.source)

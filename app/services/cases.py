@@ -86,6 +86,7 @@ from db.models import (
     PerformanceRecord,
     ReturnVisit,
 )
+from db.sortkeys import case_keys
 
 __all__ = [
     "CaseActionError",
@@ -1042,6 +1043,7 @@ class CaseService:
                 s.execute(select(Enterprise.id, Enterprise.name).where(Enterprise.id.in_(ids))).all()
             )
         case.search_text = _search_text(case, names)
+        case.applicant_key, case.respondent_key = case_keys(case.parties)
 
     def _audit(
         self,

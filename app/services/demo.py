@@ -34,6 +34,7 @@ from app.services.formatting import rmb_upper
 from db import models as m
 from db.base import Base
 from db.enums import CaseStatus, CloseType
+from db.sortkeys import name_key
 
 __all__ = ["DemoSummary", "generate_demo", "id_check_char", "uscc_check_char", "BATCH_CASES"]
 
@@ -1393,7 +1394,7 @@ class _Generator:
             "agreed_amount_fen": agreed_amount, "perf_status": perf_status, "to_arbitration": p.to_arbitration,
             "arbitration_case_no": arb_no, "archive_no": p.archive_no, "archived_on": p.archived_on,
             "locked": p.archived_on is not None, "remark": "集体争议，已启动重大集体争议预警" if workers >= 30 else None,
-            "search_text": search,
+            "search_text": search, "applicant_key": name_key(names[0]), "respondent_key": name_key(ent.name),
             "created_at": datetime.combine(r, time(9 + p.seq % 8, p.seq * 7 % 60)),
             "updated_at": datetime.combine(max(events), time(16, p.seq * 13 % 60)),
         })

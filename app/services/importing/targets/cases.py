@@ -39,6 +39,7 @@ from db.models import (
     PerformanceRecord,
     ReturnVisit,
 )
+from db.sortkeys import case_keys, name_key
 
 FIELDS = (
     FieldSpec("organization", "调解组织", ("所属调解组织", "调解组织名称", "受理单位", "调解机构", "承办单位"), max_len=200),
@@ -791,6 +792,8 @@ class CaseTarget(Target):
             idn = idn if isinstance(idn, str) and not isinstance(idn, Masked) else None
             parts = [case_no, flat["applicant_name"], idn or "", flat["respondent_name"], e.credit_code or "", e.name]
             values["search_text"] = " ".join(dict.fromkeys(x for x in parts if x))
+            values["applicant_key"] = name_key(flat["applicant_name"])
+            values["respondent_key"] = name_key(flat["respondent_name"])
             case_rows.append(values)
         ids: dict[str, int] = {}
         for part in chunks(case_rows, 1000):
@@ -982,6 +985,7 @@ class CaseTarget(Target):
                 visit.satisfaction = flat["visit_satisfaction"]
                 visit.perf_status = flat.get("perf_status")
         case.search_text = self._search_text(case)
+        case.applicant_key, case.respondent_key = case_keys(case.parties)
 
     @staticmethod
     def _due(ctx, case: Case) -> date | None:
