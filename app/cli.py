@@ -367,13 +367,19 @@ def cmd_chart(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_backup(args: argparse.Namespace) -> int:
-    from app.services.backup import backup_database, default_backup_name
+def _existing_database_file(path: Path) -> None:
+    """An existing SQLite file (checked without opening it through SQLAlchemy, so nothing is migrated)."""
     from db.check import check_database_file
 
-    if not args.db.exists():
-        raise CliError(f"数据库文件不存在：{args.db}")
-    check_database_file(args.db)
+    if not path.exists():
+        raise CliError(f"数据库文件不存在：{path}")
+    check_database_file(path)
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from app.services.backup import backup_database, default_backup_name
+
+    _existing_database_file(args.db)
     out = args.out / default_backup_name() if args.out.is_dir() else args.out
     started = time.perf_counter()
     done = backup_database(args.db, out)
@@ -385,11 +391,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
 def cmd_restore(args: argparse.Namespace) -> int:
     from app.services.backup import check_backup_file, restore_database
     from app.services.dblock import DatabaseLock, DatabaseLocked
-    from db.check import check_database_file
 
-    if not args.db.exists():
-        raise CliError(f"数据库文件不存在：{args.db}")
-    check_database_file(args.db)
+    _existing_database_file(args.db)
     revision = check_backup_file(args.backup)
     if not args.yes:
         raise CliError(f"备份“{args.backup.name}”可以恢复（结构版本 {revision}）。确认用它替换当前数据，请加 --yes", EXIT_USAGE)

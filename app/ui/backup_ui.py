@@ -69,55 +69,37 @@ class BackupController(QObject):
         if bar is not None:
             bar.showMessage(text, 10000)
 
+    def _folder(self) -> Path:
+        """Where the file dialogs open: the last backup folder, else 文档."""
+        return Path(self.settings.get(LAST_BACKUP_DIR) or QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.DocumentsLocation))
+
     def start(self, target: Path | None = None) -> BackgroundOp | None:
         """Ask for the file (unless ``target`` is given) and copy the open database into it."""
-        from app.exports.progress import CancelToken
         from app.services.backup import backup_database, default_backup_name
 
         if self.op is not None or not getattr(self.ctx, "ready", False):
             return None
         if target is None:
-            folder = self.settings.get(LAST_BACKUP_DIR) or QStandardPaths.writableLocation(
-                QStandardPaths.StandardLocation.DocumentsLocation)
-            target = self.ask_path(Path(folder) / default_backup_name())
+            target = self.ask_path(self._folder() / default_backup_name())
             if target is None:
                 return None
         if target.suffix == "":
             target = target.with_suffix(".db")
         self.settings.set(LAST_BACKUP_DIR, str(target.parent))
         source = Path(self.ctx.db_path)
-        token = self.token = CancelToken()
-
-        dialog = self._progress_dialog(self.tr("备份数据库"), self.tr("正在备份数据库…"))
-
-        def on_progress(done: int, total: int, text: str) -> None:
-            if total > 0:
-                dialog.setValue(min(100, done * 100 // total))
-            if text and not token.cancelled:
-                dialog.setLabelText(text)
-
-        self.op = run_in_background(
-            lambda progress: backup_database(source, target, progress=progress, cancel=token),
-            parent=self,
-            on_progress=on_progress,
-            on_success=self._succeeded,
-            on_failure=lambda message: self._failed(message, token.cancelled),
-        )
-        self.op.done.connect(self._done)
-        QTimer.singleShot(250, lambda: self.op is not None and dialog.show())
-        return self.op
+        return self._run(self.tr("备份数据库"), self.tr("正在备份数据库…"),
+                         lambda progress, token: backup_database(source, target, progress=progress, cancel=token),
+                         self._succeeded)
 
     def restore(self, backup: Path | None = None) -> BackgroundOp | None:
         """从备份恢复: check the chosen backup, keep the current data aside, copy the backup in, then close."""
-        from app.exports.progress import CancelToken
         from app.services.backup import restore_database
 
         if self.op is not None or not getattr(self.ctx, "ready", False):
             return None
         if backup is None:
-            folder = self.settings.get(LAST_BACKUP_DIR) or QStandardPaths.writableLocation(
-                QStandardPaths.StandardLocation.DocumentsLocation)
-            backup = self.ask_backup(Path(folder))
+            backup = self.ask_backup(self._folder())
             if backup is None:
                 return None
         question = self.tr(
@@ -126,14 +108,6 @@ class BackupController(QObject):
         if not self.confirm(question):
             return None
         live = Path(self.ctx.db_path)
-        token = self.token = CancelToken()
-        dialog = self._progress_dialog(self.tr("从备份恢复"), self.tr("正在恢复数据…"))
-
-        def on_progress(done: int, total: int, text: str) -> None:
-            if total > 0:
-                dialog.setValue(min(100, done * 100 // total))
-            if text and not token.cancelled:
-                dialog.setLabelText(text)
 
         def succeeded(before: Path) -> None:
             self.last_result = before
@@ -142,11 +116,29 @@ class BackupController(QObject):
                 name=backup.name, before=before)
             self.after_restore(self.last_message)
 
+        return self._run(self.tr("从备份恢复"), self.tr("正在恢复数据…"),
+                         lambda progress, token: restore_database(backup, live, progress=progress, cancel=token),
+                         succeeded)
+
+    def _run(self, title: str, text: str, work: Callable[[Any, Any], Any],
+             on_success: Callable[[Any], None]) -> BackgroundOp:
+        """``work(progress, cancel_token)`` in the background, with a cancellable progress dialog."""
+        from app.exports.progress import CancelToken
+
+        token = self.token = CancelToken()
+        dialog = self._progress_dialog(title, text)
+
+        def on_progress(done: int, total: int, label: str) -> None:
+            if total > 0:
+                dialog.setValue(min(100, done * 100 // total))
+            if label and not token.cancelled:
+                dialog.setLabelText(label)
+
         self.op = run_in_background(
-            lambda progress: restore_database(backup, live, progress=progress, cancel=token),
+            lambda progress: work(progress, token),
             parent=self,
             on_progress=on_progress,
-            on_success=succeeded,
+            on_success=on_success,
             on_failure=lambda message: self._failed(message, token.cancelled),
         )
         self.op.done.connect(self._done)
