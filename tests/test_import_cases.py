@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from app.services.importing import ImportOptions, build_preview, commit, load_sheet, run_import
 from app.services.importing.header import norm_label
 from db.models import Agreement, AppSetting, Case, CaseMediator, CaseParty, Enterprise, Mediator
+from db.sortkeys import name_key
 from tests.import_helpers import CODE_A, CODE_B, ID_A, ID_B, ID_C, TOWN, fresh_db, save
 
 TODAY = date(2026, 6, 30)
@@ -103,6 +104,10 @@ def test_valid_rows_land_as_typed(db, tmp_path):
         assert ent.name == "天津某某科技有限公司" and ent.credit_code == CODE_A and rp.credit_code == CODE_A
         assert one.organization.name == TOWN
         assert "张三" in one.search_text and ID_A in one.search_text
+        # the case list's pinyin sort keys come with the imported parties
+        assert one.applicant_key == name_key("张三") and one.respondent_key == name_key("天津某某科技有限公司")
+        assert two.applicant_key == name_key(s.scalar(select(CaseParty.name).where(
+            CaseParty.case_id == two.id, CaseParty.role == "applicant").order_by(CaseParty.sort_order)))
 
 
 def test_units_in_wan_yuan_and_serial_dates(db, tmp_path):
@@ -159,6 +164,8 @@ def test_duplicates_case_number_and_id_with_date(db, tmp_path):
     assert "案号与第2行重复" in preview.rows[1].problems[-1].message
     with db.session_factory() as s:
         assert s.scalar(select(func.count()).select_from(Case)) == 1
+        case = s.scalars(select(Case)).one()  # updated twice by later files: its sort keys are kept
+        assert case.applicant_key == name_key("张三") and case.respondent_key == name_key("天津某某科技有限公司")
 
 
 def test_mediators_linked_by_name_and_created_when_missing(db, tmp_path):
