@@ -86,11 +86,14 @@ def get_settlement_counts_as_success(session: Session) -> bool:
     return value if isinstance(value, bool) else DEFAULTS[SETTLEMENT_COUNTS_AS_SUCCESS]
 
 
-def success_close_types(session: Session) -> tuple[str, ...]:
+def success_close_types(session: Session | None, *, settlement_counts: bool | None = None) -> tuple[str, ...]:
     """The closing types counted as a mediation success under this database's rule (stats, organizations,
-    gold criteria): 达成调解协议, and 达成和解后撤回 unless the rule says otherwise."""
+    gold criteria): 达成调解协议, and 达成和解后撤回 unless the rule says otherwise. Pass ``settlement_counts``
+    when the rule has been read already (no second query)."""
     from db.enums import CloseType
 
-    if get_settlement_counts_as_success(session):
+    if settlement_counts is None:
+        settlement_counts = get_settlement_counts_as_success(session)
+    if settlement_counts:
         return (CloseType.AGREED.value, CloseType.SETTLED_WITHDRAWN.value)
     return (CloseType.AGREED.value,)

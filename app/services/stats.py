@@ -475,8 +475,9 @@ def compute_in(
         scope_info["short_label"] = orgs[0][2] or _short_name(orgs[0][1])
     out: dict[str, Any] = {"period": period.as_dict(), "scope": scope_info}
     # 业务规则: whether 达成和解后撤回 is a success (forms.md §7.4; default yes)
-    success_types = success_close_types(session)
-    out["settlement_counts_as_success"] = get_settlement_counts_as_success(session)
+    settlement_counts = get_settlement_counts_as_success(session)
+    success_types = success_close_types(None, settlement_counts=settlement_counts)
+    out["settlement_counts_as_success"] = settlement_counts
 
     # --- received (by received_on): total, by source, by month ------------------------------
     month_col = _month_of(Case.received_on)

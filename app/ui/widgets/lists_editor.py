@@ -156,7 +156,9 @@ class ListsEditor(QObject):
         entry, service = self.current(), self.service
         if entry is None or service is None:
             return False
-        moved = self._run(lambda: service.move(self.category(), entry.code, delta), self.tr("顺序已调整。"))
+        moved = self._run(lambda: service.move(self.category(), entry.code, delta),
+                          self.tr("顺序已调整。") if 0 <= self.ui.list_view.currentRow() + delta < len(self.entries)
+                          else self.tr("已在最前或最后。"))
         if moved:
             self.reload(select_code=entry.code)
         return bool(moved)
