@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from app.version import APP_NAME, __version__
+from app.core.version import APP_NAME, __version__
 
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
@@ -417,7 +417,7 @@ def known_errors() -> tuple[type[BaseException], ...]:
     """Exception types whose message is already a Chinese sentence for the user."""
     errors: list[type[BaseException]] = [CliError]
     try:
-        from app.exports.progress import ExportCancelled
+        from app.core.progress import ExportCancelled
         from app.exports.registry import ExportError
 
         errors += [ExportError, ExportCancelled]

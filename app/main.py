@@ -16,7 +16,7 @@ def _setup_logging() -> None:
 
     from platformdirs import user_log_path
 
-    from app.version import APP_ID, ORG_ID
+    from app.core.version import APP_ID, ORG_ID
 
     root = logging.getLogger()
     if root.handlers:
@@ -80,7 +80,7 @@ def start_gui(args, argv: list[str]) -> int:
     """
     from pathlib import Path
 
-    from app.paths import default_db_path
+    from app.core.paths import default_db_path
     from app.services.dblock import DatabaseLock, DatabaseLocked
     from app.ui.app import create_application, run_gui_deferred
     from db.check import DatabaseError, check_database_file
@@ -99,7 +99,7 @@ def start_gui(args, argv: list[str]) -> int:
     engines = []
 
     def opener():
-        from app.context import AppContext
+        from app.core.context import AppContext
         from db.session import open_database
 
         _setup_logging()  # after the first paint: keeps logging/platformdirs off the start-up path

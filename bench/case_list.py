@@ -54,7 +54,7 @@ def main() -> int:
     from PySide6.QtCore import Qt
     from sqlalchemy import select
 
-    from app.context import AppContext
+    from app.core.context import AppContext
     from app.services.case_list import CaseFilter, count_cases
     from app.services.cases import CaseService
     from app.ui.app import create_application

@@ -149,7 +149,7 @@ def main() -> None:
     args = parser.parse_args()
     path = build_db(args.cases)
 
-    from app.context import AppContext
+    from app.core.context import AppContext
     from db.session import open_database
 
     opened = open_database(path, create=False)

@@ -121,7 +121,7 @@ def bench_ui(db: Path, opened, today: date) -> dict[str, object]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtCore import QEventLoop
 
-    from app.context import AppContext
+    from app.core.context import AppContext
     from app.ui.app import create_application
 
     app = create_application([])

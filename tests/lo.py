@@ -17,7 +17,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from app.fonts import write_fontconfig
+from app.core.fonts import write_fontconfig
 
 PT_PER_MM = 72 / 25.4
 _lock = threading.Lock()

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from app.exports.progress import CancelToken, ExportCancelled
+from app.core.progress import CancelToken, ExportCancelled
 from app.services.backup import BackupError, backup_database, default_backup_name
 from app.services.demo import generate_demo
 from db.models import Case, Organization

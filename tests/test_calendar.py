@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from app.paths import resource_path
+from app.core.paths import resource_path
 from app.services.calendar import CalendarError, WorkCalendar
 from app.services.deadlines import (
     acceptance_due,

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app.fonts import (
+from app.core.fonts import (
     BODY_FONT,
     HEADING_FONT,
     bundled_font_files,
@@ -140,8 +140,8 @@ def test_fontconfig_maps_chinese_names_to_noto(tmp_path):
 def test_startup_imports_stay_light():
     code = (
         "import sys\n"
-        "import app.fonts, app.charts.mpl, app.exports, app.exports.registry, app.exports.atomic\n"
-        "import app.exports.progress\n"
+        "import app.core.fonts, app.charts.mpl, app.exports, app.exports.registry, app.core.atomic\n"
+        "import app.core.progress\n"
         "from app.exports import load_builtin_kinds, all_kinds, write_table_xlsx, new_document\n"
         "heavy = [m for m in ('PySide6', 'matplotlib', 'openpyxl', 'docxtpl') if m in sys.modules]\n"
         "print(','.join(heavy))\n"

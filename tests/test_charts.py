@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from app.charts import figures as charts
-from app.fonts import cjk_font_files
+from app.core.fonts import cjk_font_files
 from app.services import stats
 from app.services.demo import generate_demo
 from app.services.stats import Period

@@ -11,8 +11,8 @@ docx = pytest.importorskip("docx")
 
 from docx.oxml.ns import qn  # noqa: E402
 
+from app.core.fonts import BODY_FONT, HEADING_FONT, KAI_FONT, SONG_FONT, TITLE_FONT  # noqa: E402
 from app.exports import docx_engine as de  # noqa: E402
-from app.fonts import BODY_FONT, HEADING_FONT, KAI_FONT, SONG_FONT, TITLE_FONT  # noqa: E402
 
 
 def _east_asia(run) -> str | None:

@@ -129,7 +129,7 @@ def test_saving_the_rule_is_audited_and_checked(demo, rule):
 
 def test_settings_page_switches_the_rule_and_the_dashboard_follows(demo, rule, qtbot, tmp_path, private_settings):
     """设置 → 业务规则 → 和解撤回计为成功: 不计为调解成功, 保存; the 统计图表 page counts again."""
-    from app.context import AppContext
+    from app.core.context import AppContext
     from app.ui.app import create_application
     from app.ui.pages.settings_page import SettingsPage
     from app.ui.pages.stats_page import StatsPage

@@ -21,7 +21,7 @@ import pytest
 from docx import Document
 from PySide6.QtWidgets import QApplication
 
-from app.context import AppContext
+from app.core.context import AppContext
 from app.services import stats
 from app.services.demo import generate_demo
 from app.ui.app import create_application

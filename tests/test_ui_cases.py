@@ -13,7 +13,7 @@ from PySide6.QtGui import QColor, QKeyEvent
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import func, select
 
-from app.context import AppContext
+from app.core.context import AppContext
 from app.services.calendar import WorkCalendar
 from app.services.case_list import CaseFilter, count_cases, fetch_case_rows
 from app.services.cases import CaseService

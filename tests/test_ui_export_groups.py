@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from app.context import AppContext
+from app.core.context import AppContext
 from app.exports.registry import all_kinds, load_builtin_kinds
 from app.ui.app import create_application
 from app.ui.pages.export_page import ExportPage

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMenu
 from sqlalchemy import func, select
 
-from app.context import AppContext
+from app.core.context import AppContext
 from app.exports.registry import ExportRequest, load_builtin_kinds, run_export
 from app.services.importing.submissions import STATE_MISSING, STATE_NIL, STATE_RECEIVED, prepare_submission
 from app.ui.app import create_application

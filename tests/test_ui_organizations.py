@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy import func, select
 
-from app.context import AppContext
+from app.core.context import AppContext
 from app.services import gold as gold_service
 from app.services import organizations as org_service
 from app.services.enterprises import EnterpriseInput, create_enterprise

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
-from app.context import AppContext
+from app.core.context import AppContext
 from app.services import business_rules as rules
 from app.services.app_settings import get_return_visit_days
 from app.services.calendar import WorkCalendar

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from sqlalchemy import create_engine
 from sqlalchemy.orm import sessionmaker
 
-from app.context import AppContext
+from app.core.context import AppContext
 from app.ui.app import create_application
 from app.ui.ops import BackgroundOp, describe_error, run_in_background
 from app.ui.settings_store import LAST_EXPORT_DIR, LAST_PAGE, SETTINGS_DIR_ENV, SettingsStore
@@ -175,7 +175,7 @@ def test_geometry_and_last_page_persist(app, ctx, store, qtbot):
 
 
 def test_about_text_has_version_and_database(window, ctx):
-    from app.version import __version__
+    from app.core.version import __version__
 
     text = window.about_text()
     assert __version__ in text
@@ -477,7 +477,7 @@ def test_run_gui_quits_after_first_paint_when_asked(tmp_path):
         from pathlib import Path
         from sqlalchemy import create_engine
         from sqlalchemy.orm import sessionmaker
-        from app.context import AppContext
+        from app.core.context import AppContext
         from app.ui.app import run_gui
         db = Path({str(tmp_path / "bench.db")!r})
         engine = create_engine("sqlite:///" + str(db))

@@ -15,7 +15,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from app.context import AppContext
+from app.core.context import AppContext
 from app.services import stats
 from app.services.demo import generate_demo
 from app.ui.app import create_application

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 from sqlalchemy import func, select
 
-from app.context import AppContext
+from app.core.context import AppContext
 from app.services import volunteers as V
 from app.services.demo import _org_code_check
 from app.services.validation import credit_code_check_char

@@ -38,6 +38,7 @@ from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE  # no
 from docx.oxml.ns import qn  # noqa: E402
 from docx.shared import Mm  # noqa: E402
 
+from app.core.fonts import HEADING_FONT, KAI_FONT  # noqa: E402
 from app.exports.docx_engine import (  # noqa: E402
     SIZE_3HAO,
     SIZE_XIAO4,
@@ -50,7 +51,6 @@ from app.exports.docx_engine import (  # noqa: E402
     new_document,
     save_docx,
 )
-from app.fonts import HEADING_FONT, KAI_FONT  # noqa: E402
 from tools.template_helpers import (  # noqa: E402
     FIXED_TIME,
     SIGN_DATE_STYLE,

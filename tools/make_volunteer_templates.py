@@ -25,8 +25,8 @@ from docx.oxml import OxmlElement  # noqa: E402
 from docx.oxml.ns import qn  # noqa: E402
 from docx.shared import Mm  # noqa: E402
 
+from app.core.fonts import BODY_FONT, HEADING_FONT  # noqa: E402
 from app.exports import docx_engine as de  # noqa: E402
-from app.fonts import BODY_FONT, HEADING_FONT  # noqa: E402
 
 OUT = ROOT / "resources" / "templates"
 #: 附件1 is a dense one-page form: its cells are 五号 (10.5 pt) on 14 pt lines, 1 mm side padding.

@@ -14,8 +14,8 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_PARAGRAPH_ALIGNMENT
 from docx.oxml.ns import qn
 
+from app.core.fonts import BODY_FONT, HEADING_FONT
 from app.exports.docx_engine import SIZE_3HAO, set_run_font
-from app.fonts import BODY_FONT, HEADING_FONT
 
 SIGN_NAME_STYLE = "落款单位"
 SIGN_DATE_STYLE = "落款日期"

@@ -419,7 +419,7 @@ def default_granularity(figs: Mapping[str, Any]) -> str:
 
 def save_figure(fig: Figure, path: Path | str, *, dpi: int = SAVE_DPI) -> Path:
     """Write ``fig`` as PNG or SVG (by the suffix), atomically; ValueError for another suffix."""
-    from app.exports.atomic import atomic_output
+    from app.core.atomic import atomic_output
 
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")
@@ -448,7 +448,7 @@ def embed_in_docx(
     from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
     from docx.shared import Mm, Pt
 
-    from app.exports.atomic import atomic_output
+    from app.core.atomic import atomic_output
     from app.exports.docx_engine import ensure_east_asian_fonts
 
     path = Path(docx_path)

@@ -2,7 +2,7 @@
 
 matplotlib never falls back to a CJK font on its own: without this, every Hanzi is drawn as a
 box and a "Glyph … missing from font(s) DejaVu Sans" warning is emitted. ``configure_matplotlib``
-registers the files found by :func:`app.fonts.cjk_font_files` and puts their family first.
+registers the files found by :func:`app.core.fonts.cjk_font_files` and puts their family first.
 
 matplotlib is imported inside the functions so that importing this module stays cheap.
 """
@@ -13,7 +13,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app.fonts import cjk_font_files
+from app.core.fonts import cjk_font_files
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure

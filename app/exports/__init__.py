@@ -10,8 +10,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from app.exports.atomic import atomic_output
-from app.exports.progress import CancelToken, ExportCancelled, ProgressCallback, report
+from app.core.atomic import atomic_output
+from app.core.progress import CancelToken, ExportCancelled, ProgressCallback, report
 from app.exports.registry import (
     ExportError,
     ExportKind,

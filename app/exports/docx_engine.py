@@ -27,8 +27,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from app.exports.atomic import atomic_output
-from app.fonts import BODY_FONT, HEADING_FONT, KAI_FONT, LATIN_FONT, SONG_FONT, TITLE_FONT
+from app.core.atomic import atomic_output
+from app.core.fonts import BODY_FONT, HEADING_FONT, KAI_FONT, LATIN_FONT, SONG_FONT, TITLE_FONT
 
 # --- layout numbers -----------------------------------------------------------------------------
 
@@ -344,7 +344,7 @@ def add_page_numbers(doc, section=None) -> None:
 
 def new_document(*, page_numbers: bool = True):
     """A new, empty ``docx.Document`` set up for GB/T 9704 (see the module docstring)."""
-    from app.version import APP_NAME
+    from app.core.version import APP_NAME
 
     doc = Document()
     _setup_defaults(doc)

@@ -24,15 +24,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.exports.progress import CancelToken, ProgressCallback, report
+from app.core.errors import OutputError
+from app.core.progress import CancelToken, ProgressCallback, report
 
 OPTION_KINDS = frozenset({"str", "int", "year", "quarter", "org", "bool", "date"})
 FORMATS = frozenset({"docx", "xlsx"})
 KINDS_PACKAGE = "app.exports.kinds"
 
 
-class ExportError(Exception):
-    """An export failed for a reason the user can act on; the message is Chinese and shown as is."""
+#: An export failed for a reason the user can act on; the message is Chinese and shown as is.
+ExportError = OutputError
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ class ExportRequest:
         report(self.progress, done, total, stage)
 
     def check_cancel(self) -> None:
-        """Raise :class:`~app.exports.progress.ExportCancelled` if the user cancelled."""
+        """Raise :class:`~app.core.progress.ExportCancelled` if the user cancelled."""
         self.cancel.raise_if_cancelled()
 
 

@@ -45,8 +45,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from app.exports.atomic import atomic_output
-from app.exports.progress import CancelToken, ProgressCallback, report
+from app.core.atomic import atomic_output
+from app.core.progress import CancelToken, ProgressCallback, report
 from app.exports.registry import ExportError
 
 COLUMN_TYPES = frozenset({"text", "int", "money", "date", "percent", "bool", "id", "code"})
@@ -212,7 +212,7 @@ class TableConfig:
 
 
 def templates_dir() -> Path:
-    from app.paths import resource_path
+    from app.core.paths import resource_path
 
     return resource_path("templates")
 
@@ -446,7 +446,7 @@ def write_table_xlsx(
 
     Rows are streamed to disk (openpyxl write-only mode), so ``rows`` may be a generator over a
     large query. ``progress(done, total, stage)`` is called about every 500 rows; ``cancel`` is
-    checked on every row and raises :class:`~app.exports.progress.ExportCancelled`, in which case
+    checked on every row and raises :class:`~app.core.progress.ExportCancelled`, in which case
     no file is written and an existing ``out_path`` is left untouched. With ``manifest`` a hidden
     sheet ``_manifest`` records kind, template version, app version, time, row count and the
     given entries, so that an import can recognise the file later (see :func:`read_manifest`).
@@ -653,7 +653,7 @@ def styled_text(ws, value: Any):
 
 
 def _app_name() -> str:
-    from app.version import APP_NAME
+    from app.core.version import APP_NAME
 
     return APP_NAME
 
@@ -666,7 +666,7 @@ def _manifest_entries(
     header_last: int,
     first_data_row: int,
 ) -> dict[str, Any]:
-    from app.version import __version__
+    from app.core.version import __version__
 
     fixed = {
         "kind": config.kind,

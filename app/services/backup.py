@@ -13,8 +13,8 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from app.exports.atomic import atomic_output
-from app.exports.progress import CancelToken, ExportCancelled
+from app.core.atomic import atomic_output
+from app.core.progress import CancelToken, ExportCancelled
 
 PAGES_PER_STEP = 2048  # 8 MB per step with 4 KB pages: progress about every 0.05 s on an office PC
 

@@ -115,7 +115,7 @@ class WorkCalendar:
     def load(cls, path: Path | str | None = None) -> WorkCalendar:
         """Read the calendar from ``path`` (default ``resources/holidays-cn.json``)."""
         if path is None:
-            from app.paths import resource_path
+            from app.core.paths import resource_path
 
             path = resource_path(CALENDAR_FILE)
         path = Path(path)

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import Integer, and_, case, cast, delete, exists, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.core.errors import ActionRefused, SaveResult  # noqa: F401 — re-exported
 from app.services.app_settings import success_close_types
 from app.services.validation import (
     PROVINCE_CODES,
@@ -151,16 +152,6 @@ def city_name(code: str | None) -> str:
     if code[:2] in _MUNICIPALITIES:
         return _MUNICIPALITIES[code[:2]]
     return REGION_NAMES.get(code[:4] + "00", "")
-
-
-class ActionRefused(ValueError):
-    """An action the data does not allow (deleting an organization that has cases …); Chinese message."""
-
-
-@dataclass(frozen=True)
-class SaveResult:
-    id: int
-    warnings: tuple[str, ...] = ()
 
 
 # ---------------------------------------------------------------------------------------------

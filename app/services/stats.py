@@ -887,7 +887,7 @@ def balance_check(figs: Mapping[str, Any]) -> dict[str, Any]:
 
 def load_table_spec() -> dict[str, Any]:
     """resources/templates/statistics-table.json: title, rows (with the codes of rows 6–21) and notes."""
-    from app.paths import resource_path
+    from app.core.paths import resource_path
 
     path = resource_path("templates", "statistics-table.json")
     try:

@@ -39,6 +39,7 @@ from typing import Any
 from sqlalchemy import and_, case, distinct, exists, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.core.errors import SaveResult  # noqa: F401 — re-exported
 from app.services.app_settings import get_setting, set_setting
 from app.services.enterprises import EnterpriseInput, find_or_create_enterprise
 from app.services.formatting import format_date_cn, quarter_label, quarter_of, quarter_range
@@ -378,12 +379,6 @@ class VolunteerData:
 
 
 _VOLUNTEER_FIELDS = [f.name for f in fields(VolunteerData) if f.name not in ("id", "uuid")]
-
-
-@dataclass(frozen=True)
-class SaveResult:
-    id: int
-    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

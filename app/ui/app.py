@@ -17,10 +17,10 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication
 
-from app.context import AppContext
-from app.paths import resource_path
+from app.core.context import AppContext
+from app.core.paths import resource_path
+from app.core.version import APP_ID, ORG_ID, __version__
 from app.ui.qt_fonts import setup_cjk_fonts
-from app.version import APP_ID, ORG_ID, __version__
 
 QUIT_AFTER_SHOWN_ENV = "MEDIATION_DESK_QUIT_AFTER_SHOWN"
 _CONFIGURED_PROPERTY = "mediation_desk_configured"

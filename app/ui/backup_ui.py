@@ -123,7 +123,7 @@ class BackupController(QObject):
     def _run(self, title: str, text: str, work: Callable[[Any, Any], Any],
              on_success: Callable[[Any], None]) -> BackgroundOp:
         """``work(progress, cancel_token)`` in the background, with a cancellable progress dialog."""
-        from app.exports.progress import CancelToken
+        from app.core.progress import CancelToken
 
         token = self.token = CancelToken()
         dialog = self._progress_dialog(title, text)

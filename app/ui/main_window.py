@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from PySide6.QtWidgets import QLabel, QListWidgetItem, QMainWindow, QVBoxLayout, QWidget
 
-from app.context import AppContext
+from app.core.context import AppContext
+from app.core.version import APP_NAME, __version__
 from app.ui.forms.ui_main_window import Ui_MainWindow
 from app.ui.settings_store import LAST_PAGE, PersistGeometry, SettingsStore
-from app.version import APP_NAME, __version__
 
 if TYPE_CHECKING:
     from PySide6.QtGui import QCloseEvent

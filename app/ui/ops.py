@@ -36,7 +36,7 @@ class ProgressFn(Protocol):
 # Exception types whose message is written for the user. The export ones are looked up lazily so this
 # module stays light and does not depend on app.exports being present.
 _USER_ERRORS_LAZY = (
-    ("app.exports.progress", "ExportCancelled"),
+    ("app.core.progress", "ExportCancelled"),
     ("app.exports.registry", "ExportError"),
 )
 

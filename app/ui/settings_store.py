@@ -24,7 +24,7 @@ from typing import Any, Generic, NamedTuple, TypeVar
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QMainWindow, QSplitter, QWidget
 
-from app.version import APP_ID, ORG_ID
+from app.core.version import APP_ID, ORG_ID
 
 T = TypeVar("T")
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from app.core.paths import resource_path
 from app.exports.registry import ExportError, ExportKind, ExportOption, ExportRequest, register
-from app.paths import resource_path
 
 #: Paragraph styles of the sealed signature (see tools/make_templates.py).
 SIGN_NAME_STYLE = "落款单位"
@@ -145,7 +145,7 @@ def render_case_document(template: Path, context: dict[str, Any], out: Path) -> 
     from docxtpl import DocxTemplate
     from jinja2 import TemplateError
 
-    from app.exports.atomic import atomic_output
+    from app.core.atomic import atomic_output
     from app.exports.docx_engine import ensure_east_asian_fonts
 
     if not template.exists():

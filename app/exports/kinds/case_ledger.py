@@ -18,8 +18,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from app.core.paths import resource_path
 from app.exports.registry import ExportKind, ExportOption, ExportRequest, register
-from app.paths import resource_path
 from app.services.formatting import format_date_cn
 
 TEMPLATE = "case-ledger"

@@ -23,8 +23,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from app.core.paths import resource_path
 from app.exports.registry import ExportError, ExportKind, ExportOption, ExportRequest, register
-from app.paths import resource_path
 
 PLACEHOLDER = "（此部分请在“组织档案 → 工作报告”中填写。）"
 TYPICAL_KIND = "typical-case"  # ReportText kind for a case's hand-written sections (scope = case uuid)
@@ -90,7 +90,7 @@ def _fix_signatures(path: Path) -> None:
     from docx import Document
     from docx.oxml.ns import qn
 
-    from app.exports.atomic import atomic_output
+    from app.core.atomic import atomic_output
     from app.exports.docx_engine import SIZE_3HAO
 
     doc = Document(str(path))

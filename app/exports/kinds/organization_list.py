@@ -13,9 +13,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from app.core.paths import resource_path
 from app.exports.params import flag as _flag
 from app.exports.registry import ExportKind, ExportOption, ExportRequest, register
-from app.paths import resource_path
 from app.services.formatting import format_date_cn
 
 LIST_TEMPLATE = "organization-list"

@@ -247,10 +247,10 @@ def _write_sheet(wb, name: str, spec: Mapping[str, Any], period: Any, scope: Any
 def run_statistics_table(request: ExportRequest) -> Path:
     from openpyxl import Workbook
 
-    from app.exports.atomic import atomic_output
+    from app.core.atomic import atomic_output
+    from app.core.version import __version__
     from app.exports.xlsx_engine import MANIFEST_SHEET
     from app.services import stats
-    from app.version import __version__
 
     params = request.params
     today = params.get("today") if isinstance(params.get("today"), _dt.date) else _dt.date.today()

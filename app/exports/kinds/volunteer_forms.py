@@ -28,9 +28,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from app.core.paths import resource_path
 from app.exports.params import flag as _flag
 from app.exports.registry import ExportError, ExportKind, ExportOption, ExportRequest, register
-from app.paths import resource_path
 
 
 def _date_param(params: dict[str, Any], *names: str, label: str) -> date | None:

@@ -11,7 +11,7 @@ def write_report(result: ImportResult | Preview, out: Path | str) -> Path:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
 
-    from app.exports.atomic import atomic_output
+    from app.core.atomic import atomic_output
 
     preview = result.preview if isinstance(result, ImportResult) else result
     wb = Workbook()

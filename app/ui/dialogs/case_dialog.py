@@ -1112,7 +1112,7 @@ class CaseDialog(QDialog):
         target = target or self.ask_document_target(title, kind.suffix)
         if target is None:
             return None
-        from app.exports.progress import CancelToken
+        from app.core.progress import CancelToken
         from app.exports.registry import ExportRequest, run_export
         from app.ui.ops import run_in_background
 

@@ -495,7 +495,7 @@ class CasesPage(QWidget):
                 return None
             target, full = answer
         self.settings.set(LAST_EXPORT_DIR, str(target.parent))
-        from app.exports.progress import CancelToken
+        from app.core.progress import CancelToken
         from app.exports.registry import ExportRequest, run_export
         from app.ui.ops import run_in_background
 

@@ -18,7 +18,7 @@ from PySide6.QtCore import QStandardPaths, Qt, QTimer, QUrl
 from PySide6.QtGui import QColor, QDesktopServices, QShowEvent
 from PySide6.QtWidgets import QFileDialog, QListWidgetItem, QMessageBox, QProgressDialog, QWidget
 
-from app.context import AppContext
+from app.core.context import AppContext
 from app.ui.forms.ui_export_page import Ui_ExportPage
 from app.ui.ops import BackgroundOp, run_in_background
 from app.ui.pages.export_options import OptionEditor, OrganizationChoices, make_editor
@@ -299,7 +299,7 @@ class ExportPage(QWidget):
     def run_export(self, kind: Any, target: Path, params: dict[str, Any] | None = None) -> BackgroundOp | None:
         """Run ``kind`` into ``target`` in the background, with a cancellable progress dialog."""
         try:
-            from app.exports.progress import CancelToken
+            from app.core.progress import CancelToken
             from app.exports.registry import ExportRequest, run_export
         except ImportError as exc:
             self._show_message(QMessageBox.Icon.Warning, self.tr("无法导出"),

@@ -14,7 +14,7 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QBrush, QColor, QFont, QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QPushButton, QStyle, QTreeView, QWidget
 
-from app.context import AppContext
+from app.core.context import AppContext
 from db.enums import TODO_KINDS
 
 if TYPE_CHECKING:  # the service (and SQLAlchemy) load once the database is open, after the first paint

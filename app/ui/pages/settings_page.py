@@ -18,8 +18,9 @@ from PySide6.QtCore import QEvent, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QApplication, QSpinBox, QWidget
 
-from app.context import AppContext
-from app.paths import resource_path
+from app.core.context import AppContext
+from app.core.paths import resource_path
+from app.core.version import __version__
 from app.services import business_rules as rules
 from app.services.deadlines import START_BASES
 from app.services.validation import ValidationError
@@ -28,7 +29,6 @@ from app.ui.forms.ui_settings_page import Ui_SettingsPage
 from app.ui.settings_store import SettingsStore
 from app.ui.widgets.field_errors import ERROR_COLOUR, FieldErrors
 from app.ui.widgets.lists_editor import ListsEditor
-from app.version import __version__
 
 HOLIDAY_FILE = "holidays-cn.json"
 

@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from app.exports.registry import ExportError
+from app.core.errors import OutputError as ExportError
 
 _REPLACE_RETRIES = 5  # Windows: an antivirus or the search indexer may hold the file for a moment
 
@@ -55,7 +55,7 @@ def _replace(tmp: Path, path: Path) -> None:
 def atomic_output(path: Path | str) -> Iterator[Path]:
     """Yield a temporary path in the same folder as ``path``; on success move it onto ``path``.
 
-    On any exception (including :class:`~app.exports.progress.ExportCancelled`) the temporary file
+    On any exception (including :class:`~app.core.progress.ExportCancelled`) the temporary file
     is removed and an existing ``path`` is left exactly as it was.
     """
     path = Path(path)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.version import APP_ID, ORG_ID
+from app.core.version import APP_ID, ORG_ID
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 RESOURCES = ROOT / "resources"
 
 
