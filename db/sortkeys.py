@@ -1,4 +1,10 @@
-"""Pinyin sort keys of party names, so the case list sorts 申请人 / 被申请人 as people expect (李 before 梁,
+"""The search text and the pinyin sort keys of a case — the one home every writer (the case service, the
+import, the demo, migrations) calls.
+
+``search_text(case_no, parts)`` is what the case list's search box matches: the case number, then party names,
+ID numbers, credit codes and directory names, space separated, empty parts and repeats dropped.
+
+Pinyin sort keys of party names, so the case list sorts 申请人 / 被申请人 as people expect (李 before 梁,
 王 after 汪), not by Unicode code point, and fast: the keys are columns of ``cases`` with an index.
 
 ``name_key("李四")`` is ``"li si|李四"``: the syllables separated by spaces (so 「李四」 comes before 「梁」, as in
@@ -13,6 +19,25 @@ from functools import lru_cache
 from typing import Any
 
 MAX_KEY = 200
+
+
+def search_text(case_no: str | None, parts: Iterable[str | None]) -> str:
+    """The case's search text: ``case_no`` first, then every non-empty part once, in order."""
+    return " ".join(dict.fromkeys(x for x in (case_no, *parts) if x))
+
+
+def party_search_parts(parties: Iterable[Any], enterprise_name: Any = None) -> list[str | None]:
+    """Name, ID number and credit code of each party (ORM objects or anything with those attributes), and the
+    directory name of its enterprise: ``enterprise_name(party)`` when given, else ``party.enterprise.name``."""
+    out: list[str | None] = []
+    for p in parties:
+        out.extend([p.name, p.id_number, p.credit_code])
+        if enterprise_name is not None:
+            out.append(enterprise_name(p))
+        else:
+            ent = getattr(p, "enterprise", None)
+            out.append(ent.name if ent is not None else None)
+    return out
 
 
 @lru_cache(maxsize=65536)

@@ -187,6 +187,20 @@ def id_check_char(first17: str) -> str:
     return _ID_CHECK[total % 11]
 
 
+def uscc_check_char(first17: str) -> str:
+    """GB 32100 check character of the first 17 characters of a unified social credit code."""
+    s = sum(_USCC_CHARS.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
+    r = 31 - s % 31
+    return _USCC_CHARS[0 if r == 31 else r]
+
+
+def org_code_check_char(body8: str) -> str:
+    """GB 11714 check character of an 8-character organization code body (A=10 … Z=35)."""
+    s = sum((int(c) if c.isdigit() else ord(c) - 55) * w for c, w in zip(body8, _ORG_WEIGHTS, strict=True))
+    c9 = 11 - s % 11
+    return "X" if c9 == 10 else "0" if c9 == 11 else str(c9)
+
+
 def age_on(birth: date, on: date) -> int:
     """Age in full years (周岁) on the day ``on``.  A 29 February birthday counts from 1 March."""
     if isinstance(birth, datetime):
