@@ -215,8 +215,8 @@ DEMO_LABELS = {
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from app.demo import generate_demo
     from app.services.dblock import DatabaseLock, DatabaseLocked
-    from app.services.demo import generate_demo
     from db.session import DatabaseError, open_database
 
     try:

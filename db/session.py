@@ -1,16 +1,16 @@
 """Opening a database file: checks, backup, Alembic upgrade, engine and session factory.
 
 Alembic owns the schema (style.md P6): a new file is created by running the migrations, an older one
-is copied aside and upgraded, a newer one (from a later program version) is refused. When the file is
-already at the head revision nothing of Alembic is imported, which keeps start-up fast.
+is copied aside and upgraded, a newer one (from a later program version) is refused; both run in one
+real transaction (db.migrate). When the file is already at the head revision nothing of Alembic is
+imported, which keeps start-up fast.
 """
 
 from __future__ import annotations
 
-import shutil
+import logging
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import URL, create_engine, event
@@ -18,8 +18,15 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from db.check import DatabaseError, check_database_file, read_revision  # noqa: F401 (re-exported)
+from db.migrate import (  # noqa: F401 (re-exported)
+    MIGRATIONS_DIR,
+    MigrationFailed,
+    alembic_config,
+    backup_file,
+    run_migrations,
+)
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+log = logging.getLogger(__name__)
 # The newest revision this program knows; tests/test_migrations.py proves it equals Alembic's head.
 SCHEMA_HEAD = "0005_party_sort_keys"
 
@@ -56,16 +63,6 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def alembic_config(connection=None):
-    from alembic.config import Config
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    if connection is not None:
-        cfg.attributes["connection"] = connection
-    return cfg
-
-
 def known_revisions() -> list[str]:
     from alembic.script import ScriptDirectory
 
@@ -80,43 +77,33 @@ def alembic_head() -> str:
 
 
 def upgrade(engine: Engine, target: str = "head") -> None:
-    from alembic import command
-
-    with engine.begin() as connection:
-        command.upgrade(alembic_config(connection), target)
-
-
-def backup_file(path: Path, tag: str) -> Path:
-    """Copy the database aside with SQLite's online backup (consistent even with a WAL file)."""
-    folder = path.parent / "backups"
-    folder.mkdir(exist_ok=True)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = folder / f"{path.stem}-{stamp}-{tag}{path.suffix or '.db'}"
-    src = sqlite3.connect(str(path))
-    try:
-        dst = sqlite3.connect(str(target))
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
-    shutil.copystat(path, target)
-    return target
+    """Migrate the file of ``engine`` to ``target`` in one transaction (see :mod:`db.migrate`)."""
+    run_migrations(Path(engine.url.database), target)
 
 
 def open_database(path: Path | str, *, create: bool = True) -> OpenedDatabase:
-    """Open (creating or upgrading as needed) the database at ``path``."""
+    """Open (creating or upgrading as needed) the database at ``path``.
+
+    Creation and upgrade each run in one transaction: killed half-way, the file is left as it was (no
+    tables, or the old revision with every row) and the next start simply does it again. A file with
+    tables but no version is created anew only when every table is this program's and empty.
+    """
     path = Path(path).expanduser().resolve()
     check_database_file(path)
     revision, has_tables = read_revision(path)
     created = False
     upgraded_from = None
     backup_path = None
+    reset = False
     if revision is None:
         if has_tables:
-            raise DatabaseError(f"该文件不是本程序的数据库（缺少版本信息）：{path}")
-        if not create:
+            from db.migrate import leftover_tables_only
+
+            if not leftover_tables_only(path):
+                raise DatabaseError(f"该文件不是本程序的数据库（缺少版本信息）：{path}")
+            log.warning("recreating a database whose creation was interrupted (no data in it): %s", path.name)
+            reset = True
+        if not create and not reset:
             raise DatabaseError(f"数据库文件不存在：{path}")
         created = True
     elif revision != SCHEMA_HEAD:
@@ -124,15 +111,23 @@ def open_database(path: Path | str, *, create: bool = True) -> OpenedDatabase:
             raise DatabaseError(
                 f"该数据库由更新版本的调解工作台创建（结构版本 {revision}），请升级程序后再打开：{path}"
             )
-        backup_path = backup_file(path, f"before-{SCHEMA_HEAD}")
+        try:
+            backup_path = backup_file(path, f"{revision}-to-{SCHEMA_HEAD}", reuse=True)
+        except (OSError, sqlite3.Error) as exc:
+            log.error("copy before the upgrade failed: %s", type(exc).__name__)
+            raise DatabaseError(f"升级数据库结构前无法保存副本，数据库未改动：{path}") from exc
         upgraded_from = revision
-    engine = make_engine(path)
     if created or upgraded_from:
         try:
-            upgrade(engine)
-        except Exception as exc:
-            engine.dispose()
-            raise DatabaseError(f"数据库结构升级失败：{exc}") from exc
+            run_migrations(path, reset_leftovers=reset)
+        except MigrationFailed as exc:
+            if created:
+                raise DatabaseError(f"新建数据库失败，请重试（详情见日志）：{path}") from exc
+            why = f"（{exc.reason}）" if exc.reason else "（详情见日志）"
+            raise DatabaseError(
+                f"数据库结构升级失败{why}，已撤销，数据库保持原样（结构版本 {revision}），升级前的副本：{backup_path}"
+            ) from exc
+    engine = make_engine(path)
     factory = make_session_factory(engine)
     from db.lookups import ensure_default_lookups
 

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import func, select
 
 from app.core.progress import CancelToken, ExportCancelled
+from app.demo import generate_demo
 from app.services.backup import BackupError, backup_database, default_backup_name
-from app.services.demo import generate_demo
 from db.models import Case, Organization
 from db.session import SCHEMA_HEAD, open_database
 

@@ -15,9 +15,9 @@ from docx import Document
 from docx.oxml.ns import qn
 from sqlalchemy import select
 
+from app.demo import generate_demo
 from app.exports.case_data import annotate_amounts, case_context, find_case
 from app.exports.registry import ExportError, ExportRequest, get_kind, load_builtin_kinds, run_export
-from app.services.demo import generate_demo
 from app.services.formatting import format_amount, format_date_cn, rmb_upper
 from db.models import Case
 from db.session import open_database

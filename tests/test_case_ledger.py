@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import func, select, update
 
 from app.core.progress import ExportCancelled
+from app.demo import generate_demo
 from app.exports import xlsx_engine
 from app.exports.case_data import iter_ledger_rows, ledger_filters
 from app.exports.registry import ExportError, ExportRequest, get_kind, load_builtin_kinds, run_export
 from app.exports.xlsx_engine import read_manifest
-from app.services.demo import generate_demo
 from db.models import Case, CaseParty, Organization
 from db.session import open_database
 

@@ -7,6 +7,7 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import func, select
 
+from app.demo import generate_demo
 from app.services.calendar import WorkCalendar
 from app.services.case_list import (
     OPEN_STATUS,
@@ -21,7 +22,6 @@ from app.services.case_list import (
 )
 from app.services.cases import current_deadline
 from app.services.deadlines import acceptance_due
-from app.services.demo import generate_demo
 from db.models import Case, CaseMediator, CaseParty
 from db.session import open_database
 

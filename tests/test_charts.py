@@ -13,8 +13,9 @@ import pytest
 
 from app.charts import figures as charts
 from app.core.fonts import cjk_font_files
+from app.demo import generate_demo
+from app.exports.chart_images import embed_in_docx
 from app.services import stats
-from app.services.demo import generate_demo
 from app.services.stats import Period
 from db.session import open_database
 
@@ -161,9 +162,9 @@ def test_chart_embedded_in_a_docx(year_figures, tmp_path):
     doc.add_paragraph("三、工作开展情况及成效")
     doc.add_paragraph("四、特色做法与创新")
     doc.save(str(path))
-    assert charts.embed_in_docx(path, charts.success_rate_chart(year_figures), before="四、", caption="图　成功率")
+    assert embed_in_docx(path, charts.success_rate_chart(year_figures), before="四、", caption="图　成功率")
     doc = Document(str(path))
     texts = [p.text for p in doc.paragraphs]
     assert texts.index("图　成功率") == texts.index("四、特色做法与创新") - 1
     assert len(doc.inline_shapes) == 1
-    assert not charts.embed_in_docx(path, charts.by_type_chart(year_figures), before="九、", caption="x")
+    assert not embed_in_docx(path, charts.by_type_chart(year_figures), before="九、", caption="x")

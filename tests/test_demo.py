@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select, text
 
-from app.services.demo import DemoSummary, generate_demo
+from app.demo import DemoSummary, generate_demo
 from db import models as m
 from db.enums import CaseStatus, CloseType
 from db.session import open_database

@@ -9,15 +9,14 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from app.demo import generate_demo
 from app.exports.registry import ExportRequest, load_builtin_kinds, run_export
-from app.services.demo import generate_demo
+from app.exports.submissions import combined_outputs, prepare_submission
 from app.services.importing import ImportOptions, run_import
 from app.services.importing.submissions import (
     STATE_MISSING,
     STATE_NIL,
     STATE_RECEIVED,
-    combined_outputs,
-    prepare_submission,
     register_nil_report,
     submissions_board,
     township_figures,

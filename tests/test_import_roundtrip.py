@@ -10,11 +10,11 @@ import openpyxl
 import pytest
 from sqlalchemy import func, select
 
+from app.demo import generate_demo
 from app.exports.registry import ExportRequest, load_builtin_kinds, run_export
+from app.exports.submissions import prepare_submission
 from app.exports.xlsx_engine import read_manifest
-from app.services.demo import generate_demo
 from app.services.importing import ImportOptions, run_import
-from app.services.importing.submissions import prepare_submission
 from db.base import Base
 from db.models import Case, CaseParty, Organization
 from db.session import open_database

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select, update
 
+from app.demo import generate_demo
 from app.services import stats
-from app.services.demo import generate_demo
 from app.services.lists import ListService, list_entries
 from app.services.validation import ValidationError
 from db.lookups import CASE_SOURCE, DISPUTE_TYPE, SERVICE_ITEM, lookup_labels

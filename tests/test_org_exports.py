@@ -18,9 +18,9 @@ import pytest
 from docx import Document
 from sqlalchemy import select, text
 
+from app.demo import generate_demo
 from app.exports.registry import ExportError, ExportRequest, get_kind, load_builtin_kinds, run_export
 from app.services import organizations as orgs
-from app.services.demo import generate_demo
 from app.services.formatting import format_percent
 from app.services.validation import mask_id_number
 from db.models import Case, CaseParty, Organization

@@ -17,10 +17,10 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
+from app.demo import generate_demo
 from app.services import business_rules as rules
 from app.services import gold, organizations, stats
 from app.services.app_settings import get_settlement_counts_as_success, success_close_types
-from app.services.demo import generate_demo
 from app.services.importing.submissions import township_figures
 from app.services.validation import ValidationError
 from db.models import AuditEntry

@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import select, text
 
-from app.services.demo import generate_demo
+from app.demo import generate_demo
 from db.models import Case, CaseParty
 from db.session import SCHEMA_HEAD, open_database
 from db.sortkeys import first_party, name_key

@@ -39,7 +39,7 @@ def test_first_window_needs_no_database_layer():
 def test_data_layer_and_services_import_no_qt():
     mods = loaded_modules(
         "import db.models, db.session, db.lookups, app.services.validation, app.services.formatting, "
-        "app.services.demo, app.exports.registry, app.exports.docx_engine, app.exports.xlsx_engine"
+        "app.demo, app.exports.registry, app.exports.docx_engine, app.exports.xlsx_engine"
     )
     assert not any(m.startswith("PySide6") for m in mods)
 

@@ -22,8 +22,8 @@ from docx import Document
 from PySide6.QtWidgets import QApplication
 
 from app.core.context import AppContext
+from app.demo import generate_demo
 from app.services import stats
-from app.services.demo import generate_demo
 from app.ui.app import create_application
 from db.session import open_database
 from tests import lo

@@ -10,9 +10,9 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from app.demo import _org_code_check
 from app.services.calendar import WorkCalendar
 from app.services.cases import CaseDraft, CaseService, ClaimInput, PartyInput
-from app.services.demo import _org_code_check
 from app.services.validation import credit_code_check_char
 from app.services.volunteers import ContactInput, VolunteerData, VolunteerService
 from app.ui.app import create_application

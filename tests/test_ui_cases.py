@@ -14,10 +14,10 @@ from PySide6.QtWidgets import QApplication
 from sqlalchemy import func, select
 
 from app.core.context import AppContext
+from app.demo import generate_demo
 from app.services.calendar import WorkCalendar
 from app.services.case_list import CaseFilter, count_cases, fetch_case_rows
 from app.services.cases import CaseService
-from app.services.demo import generate_demo
 from app.services.validation import credit_code_check_char, id_check_char
 from app.ui.app import create_application
 from app.ui.dialogs.case_actions import (

@@ -16,7 +16,8 @@ from sqlalchemy import func, select
 
 from app.core.context import AppContext
 from app.exports.registry import ExportRequest, load_builtin_kinds, run_export
-from app.services.importing.submissions import STATE_MISSING, STATE_NIL, STATE_RECEIVED, prepare_submission
+from app.exports.submissions import prepare_submission
+from app.services.importing.submissions import STATE_MISSING, STATE_NIL, STATE_RECEIVED
 from app.ui.app import create_application
 from app.ui.dialogs.import_wizard import ImportWizard, PreviewModel
 from app.ui.pages.submissions_page import SubmissionsPage
@@ -178,7 +179,7 @@ def test_nil_report_registered_from_the_wizard(app, ctx, qtbot, tmp_path):
 @pytest.fixture
 def district(tmp_path):
     """A district database that imported two townships' stamped ledgers and one 零上报."""
-    from app.services.demo import generate_demo
+    from app.demo import generate_demo
     from app.services.importing import ImportOptions, run_import
     from app.services.importing.submissions import register_nil_report
     from db.session import open_database

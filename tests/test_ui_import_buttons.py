@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from app.core.context import AppContext
-from app.services.demo import generate_demo
+from app.demo import generate_demo
 from app.ui.app import create_application
 from app.ui.main_window import MainWindow
 from app.ui.settings_store import SettingsStore

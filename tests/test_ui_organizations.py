@@ -437,7 +437,7 @@ def test_module_registration(app, ctx, qtbot):
 
 
 def test_screenshots(app, ctx, qtbot, tmp_path):
-    from app.services.demo import generate_demo
+    from app.demo import generate_demo
 
     generate_demo(ctx.session_factory, seed=2, cases=600, today=TODAY)
     page = OrganizationsPage(ctx, today=lambda: TODAY)

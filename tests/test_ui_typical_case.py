@@ -11,12 +11,12 @@ from docx import Document
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
+from app.demo import generate_demo
 from app.exports.kinds.organization_documents import TYPICAL_KIND, TYPICAL_SECTIONS
 from app.exports.registry import ExportRequest, load_builtin_kinds, run_export
 from app.services import organizations as orgs
 from app.services.calendar import WorkCalendar
 from app.services.cases import CaseService
-from app.services.demo import generate_demo
 from app.ui.app import create_application
 from app.ui.dialogs.case_dialog import CaseDialog
 from app.ui.dialogs.typical_case_dialog import TypicalCaseDialog

@@ -10,8 +10,8 @@ from PySide6.QtCore import QDate, Qt
 from sqlalchemy import func, select
 
 from app.core.context import AppContext
+from app.demo import _org_code_check
 from app.services import volunteers as V
-from app.services.demo import _org_code_check
 from app.services.validation import credit_code_check_char
 from app.ui.models.volunteer_models import (
     COL_D_Q1,

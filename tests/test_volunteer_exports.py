@@ -12,10 +12,10 @@ import pytest
 from docx import Document
 from sqlalchemy import text
 
+from app.demo import generate_demo
 from app.exports.registry import ExportError, ExportRequest, get_kind, load_builtin_kinds, run_export
 from app.exports.xlsx_engine import read_manifest
 from app.services import volunteers as V
-from app.services.demo import generate_demo
 from db.session import open_database
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -11,8 +11,8 @@ from docx.shared import Mm
 from PIL import Image
 from sqlalchemy import select, text
 
+from app.demo import generate_demo
 from app.exports.registry import ExportRequest, load_builtin_kinds, run_export
-from app.services.demo import generate_demo
 from app.services.photos import MAX_SIZE, photo_size, prepare_photo
 from app.services.validation import ValidationError
 from app.services.volunteers import VolunteerService, get_volunteer

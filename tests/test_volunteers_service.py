@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from app.demo import _org_code_check
 from app.services import volunteers as V
-from app.services.demo import _org_code_check
 from app.services.validation import ValidationError, credit_code_check_char
 from db.models import (
     AuditEntry,

@@ -7,7 +7,9 @@ set up by :func:`app.charts.mpl.configure_matplotlib`.
 
 Every ``*_chart(figs, …, fig=None)`` function clears ``fig`` (or makes a new one) and returns it;
 :func:`draw` picks one by kind name (``success-rate``, ``by-organization``, ``by-type``, ``volume``,
-``on-time``, ``volunteer-services``) and :func:`save_figure` writes PNG or SVG by the file's suffix.
+``on-time``, ``volunteer-services``), :func:`save_figure` writes PNG or SVG by the file's suffix and
+:func:`png_bytes` gives the PNG bytes a document embeds (the embedding itself is app.exports.chart_images:
+charts never write documents).
 """
 
 from __future__ import annotations
@@ -431,50 +433,11 @@ def save_figure(fig: Figure, path: Path | str, *, dpi: int = SAVE_DPI) -> Path:
     return path
 
 
-def embed_in_docx(
-    docx_path: Path | str,
-    fig: Figure,
-    *,
-    caption: str,
-    before: str | None = None,
-    width_mm: float = 150.0,
-) -> bool:
-    """Put ``fig`` (as a PNG) and its caption into a rendered DOCX, centred, before the first paragraph whose
-    text starts with ``before`` — or at the end when ``before`` is None. Returns False (and leaves the file
-    alone) when ``before`` is not found, e.g. because an office rewrote the template."""
+def png_bytes(fig: Figure, *, dpi: int = SAVE_DPI) -> bytes:
+    """``fig`` as PNG bytes (white background, no software stamp): what a document embeds
+    (:func:`app.exports.chart_images.embed_in_docx`)."""
     import io
 
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-    from docx.shared import Mm, Pt
-
-    from app.core.atomic import atomic_output
-    from app.exports.docx_engine import ensure_east_asian_fonts
-
-    path = Path(docx_path)
-    doc = Document(str(path))
-    anchor = None
-    if before is not None:
-        anchor = next((p for p in doc.paragraphs if p.text.strip().startswith(before)), None)
-        if anchor is None:
-            return False
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=SAVE_DPI, facecolor="white", metadata={"Software": None})
-    buf.seek(0)
-    picture = anchor.insert_paragraph_before() if anchor is not None else doc.add_paragraph()
-    picture.add_run().add_picture(buf, width=Mm(width_mm))
-    label = anchor.insert_paragraph_before(caption) if anchor is not None else doc.add_paragraph(caption)
-    for p in (picture, label):
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        p.paragraph_format.first_line_indent = 0
-        p.paragraph_format.left_indent = 0
-    picture.paragraph_format.keep_with_next = True
-    # GB/T 9704 body paragraphs have an exact line height, which would crop the picture to one line
-    picture.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
-    picture.paragraph_format.space_before = Pt(6)
-    for run in label.runs:
-        run.font.size = Pt(14)  # 四号, below the 三号 body text
-    ensure_east_asian_fonts(doc)
-    with atomic_output(path) as tmp:
-        doc.save(str(tmp))
-    return True
+    fig.savefig(buf, format="png", dpi=dpi, facecolor="white", metadata={"Software": None})
+    return buf.getvalue()

@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.services.organizations import ActionRefused, SaveResult, check_region_code
+from app.core.errors import ActionRefused, SaveResult
+from app.services.regions import check_region_code
 from app.services.validation import (
     ValidationError,
     check_credit_code,

@@ -22,7 +22,8 @@ from typing import Any
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.services.formatting import format_percent
+from app.core.errors import ActionRefused
+from app.services.formatting import format_date_cn, format_percent
 from app.services.mediators import EXPERT_BACKGROUNDS
 from app.services.organizations import (
     MECHANISM_KEYS,
@@ -30,7 +31,6 @@ from app.services.organizations import (
     SUCCESS_THRESHOLD,
     SYSTEM_KEYS,
     SYSTEM_LABELS,
-    ActionRefused,
     SuccessRate,
     standard_name_warning,
     success_rate,
@@ -252,7 +252,7 @@ def assess(session: Session, org_id: int, year: int, *, today: date | None = Non
     hand: dict[str, dict[str, Any]] = dict((saved.items or {}) if saved else {})
     roster = _roster_figures(session, org_id, on, year)
     figs = year_figures(session, org_id, [year])[year]
-    success = success_rate(session, org_id, year)  # the statistics service's count (app/services/stats.py)
+    success = success_rate(session, org_id, year)  # the statistics service's count (app/services/stats/rates.py)
     backgrounds = lookup_labels(session, MEDIATOR_BACKGROUND)
 
     decided: dict[str, tuple[str, str]] = {}
@@ -266,7 +266,7 @@ def assess(session: Session, org_id: int, year: int, *, today: date | None = Non
     decided["systems"] = _checklist(org.systems, SYSTEM_KEYS, SYSTEM_LABELS, "制度建设情况")
     decided["mechanisms"] = _checklist(org.systems, MECHANISM_KEYS, SYSTEM_LABELS, "机制建设情况")
 
-    day = f"{on.year}年{on.month}月{on.day}日"
+    day = format_date_cn(on)
     decided["full_time"] = (
         (MET, f"{day}在任专职调解员 {roster['full']} 名")
         if roster["full"] >= 1

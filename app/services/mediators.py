@@ -1,7 +1,7 @@
 """调解员名册: the roster of each organization, with trainings (no Qt).
 
 Full-time and part-time counts are never stored: they are counted from this roster
-(:func:`app.services.organizations.mediator_counts_subquery`). A mediator who has left keeps their row
+(:func:`app.services.organizations.listing.mediator_counts_subquery`). A mediator who has left keeps their row
 (with ``left_on``) so old cases and rosters still name them; a leaving date before the appointment date
 is refused. Every write is one transaction; a refused input writes nothing.
 """
@@ -17,7 +17,9 @@ from typing import Any
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.services.organizations import ActionRefused, SaveResult, create_with_children, update_with_children
+from app.core.errors import ActionRefused, SaveResult
+from app.services.formatting import format_date_cn
+from app.services.organizations.records import create_with_children, update_with_children
 from app.services.validation import (
     ValidationError,
     check_id_number,
@@ -318,8 +320,7 @@ def validate_mediator(
     if appointed and left and left < appointed:
         raise ValidationError(
             "离任日期",
-            f"离任日期：{left.year}年{left.month}月{left.day}日早于聘任日期"
-            f"{appointed.year}年{appointed.month}月{appointed.day}日，调解员不能在聘任之前离任",
+            f"离任日期：{format_date_cn(left)}早于聘任日期{format_date_cn(appointed)}，调解员不能在聘任之前离任",
         )
     level = normalize_text(data.certificate_level) or None
     if level is not None and not data.certified:
@@ -398,7 +399,7 @@ def set_left(session_factory: sessionmaker[Session], mediator_id: int, left_on: 
             a = m.appointed_on
             raise ValidationError(
                 "离任日期",
-                f"离任日期：{left.year}年{left.month}月{left.day}日早于聘任日期{a.year}年{a.month}月{a.day}日，"
+                f"离任日期：{format_date_cn(left)}早于聘任日期{format_date_cn(a)}，"
                 "调解员不能在聘任之前离任",
             )
         m.left_on = left

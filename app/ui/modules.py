@@ -53,7 +53,7 @@ MODULE_PAGES.append(("cases", "案件台账", _cases_page))
 
 
 def _organizations_page(ctx: Any, window: Any) -> Any:
-    from app.ui.pages.organizations_page import OrganizationsPage
+    from app.ui.pages.organizations import OrganizationsPage
 
     return OrganizationsPage(ctx, window)
 
@@ -62,7 +62,7 @@ MODULE_PAGES.append(("organizations", "组织档案", _organizations_page))
 
 
 def _volunteers_page(ctx: Any, window: Any) -> Any:
-    from app.ui.pages.volunteers_page import VolunteersPage
+    from app.ui.pages.volunteers import VolunteersPage
 
     return VolunteersPage(ctx, window)
 

@@ -1,4 +1,8 @@
-"""Alembic environment: the connection is handed in by db.session (no alembic.ini needed)."""
+"""Alembic environment: the connection is handed in by db.migrate (no alembic.ini needed).
+
+That connection is already inside one real SQLite transaction (db.migrate.migration_engine), so
+``begin_transaction`` below joins it: every step and the version stamp commit together.
+"""
 
 from __future__ import annotations
 
@@ -25,8 +29,9 @@ def run_migrations_online() -> None:
 
 def _run(connection) -> None:
     # render_as_batch: SQLite has almost no ALTER TABLE; batch mode does "move and copy".
+    # transactional_ddl: DDL is inside the transaction too (true once db.migrate's recipe is in place)
     context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True,
-                      compare_type=True)
+                      compare_type=True, transactional_ddl=True)
     with context.begin_transaction():
         context.run_migrations()
 

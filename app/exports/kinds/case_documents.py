@@ -140,21 +140,15 @@ def fix_signatures(doc) -> int:
 
 
 def render_case_document(template: Path, context: dict[str, Any], out: Path) -> Path:
-    """Render a docxtpl template (values XML-escaped), fix the signature indents, give every run an
-    East Asian font, and write ``out`` atomically."""
-    from docxtpl import DocxTemplate
-    from jinja2 import TemplateError
-
+    """Render a docxtpl template in the engine's sandbox (values XML-escaped; a template reaching past its
+    fields is refused), fix the signature indents, give every run an East Asian font, and write ``out``
+    atomically."""
     from app.core.atomic import atomic_output
-    from app.exports.docx_engine import ensure_east_asian_fonts
+    from app.exports.docx_engine import ensure_east_asian_fonts, render_docx_template
 
     if not template.exists():
         raise ExportError(f"找不到文书模板：{template.name}（可运行 tools/make_templates.py 重新生成）")
-    tpl = DocxTemplate(str(template))
-    try:
-        tpl.render(context, autoescape=True)
-    except TemplateError as exc:
-        raise ExportError(f"文书模板 {template.name} 有误：{exc}") from None
+    tpl = render_docx_template(template, context)
     fix_signatures(tpl.docx)
     ensure_east_asian_fonts(tpl.docx)
     with atomic_output(out) as tmp:

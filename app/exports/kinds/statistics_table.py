@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from app.exports.params import flag as _flag
+from app.exports.case_data import parse_bool_param
 from app.exports.registry import ExportError, ExportKind, ExportOption, ExportRequest, register
 
 KIND_NAME = "statistics-table"
@@ -255,7 +255,7 @@ def run_statistics_table(request: ExportRequest) -> Path:
     params = request.params
     today = params.get("today") if isinstance(params.get("today"), _dt.date) else _dt.date.today()
     periods = periods_of(params, today)
-    by_org = _flag(params.get("by_org"))
+    by_org = parse_bool_param(params.get("by_org"), "按调解组织分列")
     try:
         spec = stats.load_table_spec()
     except ValueError as exc:

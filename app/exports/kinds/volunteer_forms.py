@@ -280,7 +280,8 @@ def run_quarterly_summary(request: ExportRequest) -> Path:
 def _embed_quarter_chart(request: ExportRequest, out: Path, year: int, quarter: int) -> None:
     """附图: services per quarter of the year so far and the volunteers who missed their quarter, drawn from
     the statistics service (app/services/stats.py), at the end of the document."""
-    from app.charts.figures import embed_in_docx, volunteer_services_chart
+    from app.charts.figures import volunteer_services_chart
+    from app.exports.chart_images import embed_in_docx
     from app.services.formatting import QUARTER_NUMERALS, quarter_label, quarter_range
     from app.services.stats import Period, compute_in
 

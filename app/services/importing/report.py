@@ -1,10 +1,16 @@
-"""The import report (XLSX): what was imported, and every rejected row with row, column, value and reason."""
+"""The import report (XLSX): what was imported, and every rejected row with row, column, value and reason.
+
+Cells come from the user's file (a township's ledger): every text is written as a text cell
+(:mod:`app.core.xlsx_cells`), so ``=HYPERLINK(…)`` or ``=1+1`` in a cell is shown, never evaluated.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from app.services.importing.engine import ACTION_LABELS, MATCH_LABELS, ImportResult, Preview
+from app.core.xlsx_cells import append_row
+from app.services.importing.engine import ImportResult, Preview
+from app.services.importing.records import ACTION_LABELS, MATCH_LABELS
 
 
 def write_report(result: ImportResult | Preview, out: Path | str) -> Path:
@@ -20,13 +26,13 @@ def write_report(result: ImportResult | Preview, out: Path | str) -> Path:
 
     def sheet(title: str, header: list[str], widths: list[int], rows):
         ws = wb.create_sheet(title)
-        ws.append(header)
+        append_row(ws, header)
         for i, w in enumerate(widths, 1):
             ws.column_dimensions[chr(64 + i)].width = w
             ws.cell(1, i).font = bold
             ws.cell(1, i).fill = fill
         for r in rows:
-            ws.append(list(r))
+            append_row(ws, r)
         for row in ws.iter_rows(min_row=2):
             for c in row:
                 c.alignment = Alignment(vertical="top", wrap_text=True)
@@ -48,7 +54,7 @@ def write_report(result: ImportResult | Preview, out: Path | str) -> Path:
         ("结果", result.summary()),
     ]
     for k, v in lines:
-        ws.append([k, v])
+        append_row(ws, [k, v])
         ws.cell(ws.max_row, 1).font = bold
     problems = result.problems if isinstance(result, ImportResult) else result.problems
     sheet("问题清单", ["行号", "列", "列名", "字段", "单元格内容", "问题", "级别"], [7, 5, 18, 16, 24, 70, 7],

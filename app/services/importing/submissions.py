@@ -1,8 +1,10 @@
 """Sending files upward and merging them at the district (domain.md §7).
 
 Township side:
-- :func:`prepare_submission` runs an export (case-ledger, enterprise-roster, mediator-roster) and stamps
-  its manifest with the sending organization, region code, period and a checksum of the visible cells.
+- ``app.exports.submissions.prepare_submission`` runs an export (case-ledger, enterprise-roster,
+  mediator-roster) and stamps its manifest (``manifest.stamp_manifest``, :func:`sender_entries`,
+  :func:`export_params` here) with the sending organization, region code, period and a checksum of the
+  visible cells.
 - A township with nothing to report sends a 零上报 (the ``nil-report`` export kind,
   app/exports/kinds/nil_report.py), so the district can tell "no cases" from "not reported".
 
@@ -11,8 +13,9 @@ District side:
   checksum, counts); a nil report is registered with :func:`register_nil_report`;
 - :func:`submissions_board` gives each township × period: received (when, which file) / nil / missing;
 - :func:`township_figures` computes the figures by township (with the district total) for the board, and
-  :func:`combined_outputs` writes the combined 附件2 roster, case ledger and statistics table by organization
-  through the existing export kinds.
+  ``app.exports.submissions.combined_outputs`` writes the combined 附件2 roster, case ledger and statistics
+  table by organization through the existing export kinds (exports sit above services, so the functions that
+  run exports live there).
 """
 
 from __future__ import annotations
@@ -39,7 +42,6 @@ from app.services.importing.manifest import (
     ManifestInfo,
     parse_manifest,
     period_label,
-    stamp_manifest,
 )
 from app.services.importing.reader import ImportFileError, open_source
 from db.enums import SUCCESS_CLOSE_TYPES, CloseType
@@ -123,36 +125,6 @@ def export_params(kind: str, org: Organization, period: str, params: dict[str, A
         out.setdefault("as_of", hi)
         out.setdefault("unit", org.name)
     return out
-
-
-def prepare_submission(
-    session_factory: sessionmaker[Session],
-    kind: str,
-    org_key: int | str,
-    period: str,
-    out: Path | str,
-    *,
-    params: dict[str, Any] | None = None,
-    progress=None,
-    cancel=None,
-) -> Path:
-    """Export ``kind`` for ``org`` and ``period`` and stamp it for sending upward; returns the file."""
-    from app.exports.registry import ExportRequest, load_builtin_kinds, run_export
-    from app.services.organizations import find_organization
-
-    if kind not in REPORT_KINDS:
-        raise ValueError(f"“{kind}”不是报送的名册或台账（可用：{'、'.join(REPORT_KINDS)}）")
-    period_range(period)
-    with session_factory() as s:
-        org = find_organization(s, org_key)
-        s.expunge(org)
-    load_builtin_kinds()
-    request = ExportRequest(session_factory, Path(out), export_params(kind, org, period, params), progress=progress)
-    if cancel is not None:
-        request.cancel = cancel
-    path = run_export(kind, request)
-    stamp_manifest(path, sender_entries(org, period))
-    return path
 
 
 # ---------------------------------------------------------------------------------------------
@@ -454,31 +426,6 @@ def township_figures(session: Session, period: str, organization_ids: Iterable[i
     return rows, total
 
 
-def combined_outputs(session_factory: sessionmaker[Session], period: str, folder: Path | str, *, region: str = "") -> dict[str, Path]:
-    """The district's combined files for ``period``: 附件2 roster, case ledger, and the statistics table with a
-    column per organization (the ``statistics-table`` export with ``by_org``)."""
-    from app.exports.registry import ExportRequest, load_builtin_kinds, run_export
-
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    lo, hi = period_range(period)
-    label = period_label(period)
-    load_builtin_kinds()
-    out: dict[str, Path] = {}
-    out["enterprise-roster"] = run_export("enterprise-roster", ExportRequest(
-        session_factory, folder / f"{region}联系企业名册（汇总）{label}.xlsx", {"as_of": hi, "region": region}))
-    out["case-ledger"] = run_export("case-ledger", ExportRequest(
-        session_factory, folder / f"{region}调解案件登记台账（汇总）{label}.xlsx", {"date_from": lo, "date_to": hi}))
-    stats_params: dict[str, Any] = {"by_org": True, "split": "none", "year": lo.year}
-    if len(period) == 6:
-        stats_params["quarter"] = int(period[5])
-    elif len(period) == 7:
-        stats_params["month"] = int(period[5:])
-    out["statistics-table"] = run_export("statistics-table", ExportRequest(
-        session_factory, folder / f"{region}劳动人事争议调解情况统计表（分组织）{label}.xlsx", stats_params))
-    return out
-
-
 __all__ = [
     "NIL_KIND",
     "REPORT_KIND",
@@ -487,10 +434,8 @@ __all__ = [
     "BoardCell",
     "BoardRow",
     "TownshipFigures",
-    "combined_outputs",
     "make_period",
     "period_range",
-    "prepare_submission",
     "record_submission",
     "register_nil_report",
     "submissions_board",

@@ -51,8 +51,8 @@ from app.ui.models.case_table_model import (
     DEFAULT_SORT,
     CaseTableModel,
 )
+from app.ui.pages.import_opener import add_import_button
 from app.ui.settings_store import LAST_EXPORT_DIR, Setting, SettingsStore
-from app.ui.widgets.import_button import add_import_button
 
 log = logging.getLogger(__name__)
 
@@ -380,7 +380,7 @@ class CasesPage(QWidget):
     def open_case(self, case_id: int | None) -> Any:
         """Open the case form (``None``: register a new case); the list refreshes when it saves."""
         from app.services.cases import CaseActionError
-        from app.ui.dialogs.case_dialog import CaseDialog
+        from app.ui.dialogs.case import CaseDialog
 
         try:
             dlg = CaseDialog(

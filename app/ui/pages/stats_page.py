@@ -16,29 +16,24 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QStandardPaths, Qt, QTimer
-from PySide6.QtGui import QFont, QGuiApplication, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtCore import QDate, QStandardPaths, Qt, QTimer
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QPushButton,
-    QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
 from app.services import stats
 from app.ui.forms.ui_stats_page import Ui_StatsPage
+from app.ui.models.stats_models import RowsModel, _tsv
 from app.ui.ops import run_in_background
+from app.ui.pages.stats_charts import CHART_DEFINITIONS, ChartDataDialog, ChartPanel, _setup_view
 
 log = logging.getLogger(__name__)
 
@@ -57,177 +52,6 @@ FIGURE_GROUPS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("青年仲裁员志愿服务", ("volunteers", "active_contacts", "contacted_enterprises", "services", "service_hours",
                           "volunteers_served", "duty_coverage", "duty_missed", "satisfaction_avg", "surveys")),
 )
-
-#: Which definition a chart's tooltip shows.
-CHART_DEFINITIONS = {
-    "success-rate": "success_rate",
-    "by-organization": "success_rate",
-    "by-type": "by_type",
-    "volume": "accepted",
-    "on-time": "on_time_rate",
-    "volunteer-services": "duty_coverage",
-}
-
-
-def _tsv(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    def cell(v: Any) -> str:
-        return "" if v is None else str(v).replace("\t", " ").replace("\n", " ")
-
-    return "\n".join("\t".join(cell(v) for v in line) for line in [list(headers), *rows]) + "\n"
-
-
-class RowsModel(QAbstractTableModel):
-    """A small read-only table of computed rows (figures, the statistics table, a chart's numbers)."""
-
-    def __init__(self, headers: Sequence[str], parent: Any = None, *, right_columns: Sequence[int] = ()) -> None:
-        super().__init__(parent)
-        self.headers = list(headers)
-        self.rows: list[list[Any]] = []
-        self.tooltips: list[str] = []
-        self.headings: set[int] = set()
-        self.right_columns = set(right_columns)
-
-    def set_rows(self, rows: Sequence[Sequence[Any]], tooltips: Sequence[str] | None = None,
-                 headings: set[int] | None = None) -> None:
-        self.beginResetModel()
-        self.rows = [list(r) for r in rows]
-        self.tooltips = list(tooltips or [""] * len(self.rows))
-        self.headings = set(headings or ())
-        self.endResetModel()
-
-    def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt signature
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008 - Qt signature
-        return 0 if parent.isValid() else len(self.headers)
-
-    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        r, c = index.row(), index.column()
-        try:
-            if role == Qt.ItemDataRole.DisplayRole:
-                value = self.rows[r][c]
-                return "" if value is None else str(value)
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return self.tooltips[r] or None
-            if role == Qt.ItemDataRole.TextAlignmentRole:
-                if r in self.headings or c not in self.right_columns:
-                    return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            if role == Qt.ItemDataRole.FontRole and r in self.headings:
-                font = QFont()
-                font.setBold(True)
-                return font
-        except IndexError:  # a bad cell must never break painting
-            return None
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.headers[section] if 0 <= section < len(self.headers) else None
-        return None
-
-    def as_tsv(self) -> str:
-        return _tsv(self.headers, self.rows)
-
-
-def _setup_view(view: QTableView, model: RowsModel, stretch: int | None = None) -> None:
-    """Columns fit their contents; ``stretch`` (default the last) takes the rest of the width."""
-    view.setModel(model)
-    view.verticalHeader().setVisible(False)
-    view.verticalHeader().setDefaultSectionSize(max(22, view.fontMetrics().height() + 8))
-    view.setTextElideMode(Qt.TextElideMode.ElideRight)
-    header = view.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    stretch = len(model.headers) - 1 if stretch is None else stretch
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
-    header.setHighlightSections(False)
-
-
-class ChartDataDialog(QDialog):
-    """The numbers behind one chart, with a button that copies them (tab-separated) to the clipboard."""
-
-    def __init__(self, title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]], parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(self.tr("{title} — 数据").format(title=title))
-        self.resize(720, 420)
-        layout = QVBoxLayout(self)
-        self.model = RowsModel(headers, self, right_columns=range(1, len(headers)))
-        self.model.set_rows(rows)
-        self.view = QTableView(self)
-        _setup_view(self.view, self.model)
-        layout.addWidget(self.view)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        self.copy_button = buttons.addButton(self.tr("复制到剪贴板"), QDialogButtonBox.ButtonRole.ActionRole)
-        self.copy_button.clicked.connect(self.copy)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-
-    def copy(self) -> None:
-        QGuiApplication.clipboard().setText(self.model.as_tsv())
-
-
-class ChartPanel(QWidget):
-    """One chart tab: the canvas (made on first draw, so matplotlib loads only then) and its buttons."""
-
-    def __init__(self, kind: str, title: str, page: StatsPage) -> None:
-        super().__init__(page)
-        self.kind = kind
-        self.title = title
-        self.page = page
-        self.canvas: Any = None
-        self.dirty = True
-        self.draw_seconds = 0.0
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 6, 4, 4)
-        self.placeholder = QLabel(self.tr("正在统计…"), self)
-        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.placeholder.setProperty("role", "hint")
-        layout.addWidget(self.placeholder, 1)
-        row = QHBoxLayout()
-        key = CHART_DEFINITIONS.get(kind)
-        self.note = QLabel(stats.DEFINITIONS[key].formula if key in stats.DEFINITIONS else "", self)
-        self.note.setProperty("role", "hint")
-        self.note.setWordWrap(True)
-        row.addWidget(self.note, 1)
-        self.save_button = QPushButton(self.tr("保存图片…"), self)
-        self.save_button.setToolTip(self.tr("保存为 PNG 图片或 SVG 矢量图"))
-        self.data_button = QPushButton(self.tr("查看数据"), self)
-        self.copy_button = QPushButton(self.tr("复制数据"), self)
-        self.copy_button.setToolTip(self.tr("把图中的数字复制到剪贴板（可粘贴到 Excel）"))
-        for b in (self.save_button, self.data_button, self.copy_button):
-            row.addWidget(b)
-            b.setEnabled(False)
-        layout.addLayout(row)
-        self.save_button.clicked.connect(lambda: page.save_chart(kind))
-        self.data_button.clicked.connect(lambda: page.show_chart_data(kind))
-        self.copy_button.clicked.connect(lambda: page.copy_chart_data(kind))
-
-    def ensure_canvas(self) -> Any:
-        if self.canvas is None:
-            from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
-
-            from app.charts.mpl import new_figure
-
-            self.canvas = FigureCanvasQTAgg(new_figure(8, 4.6))
-            self.canvas.setMinimumSize(320, 220)
-            layout = self.layout()
-            layout.replaceWidget(self.placeholder, self.canvas)
-            self.placeholder.hide()
-        return self.canvas
-
-    def draw(self, figures: dict[str, Any], granularity: str) -> None:
-        from app.charts import figures as charts
-
-        started = time.perf_counter()
-        canvas = self.ensure_canvas()
-        charts.draw(self.kind, figures, granularity=granularity, fig=canvas.figure)
-        canvas.draw()
-        self.draw_seconds = time.perf_counter() - started
-        self.dirty = False
-        for b in (self.save_button, self.data_button, self.copy_button):
-            b.setEnabled(True)
 
 
 class StatsPage(QWidget):

@@ -1,6 +1,7 @@
-"""报送情况 page: each township × quarter — received (when, which file) / 零上报 / missing — and the figures by
-organization; buttons to import what arrived, register a 零上报, prepare this office's own file for sending
-upward, and write the district's combined roster, ledger and statistics table.
+"""报送情况 page: each township × quarter — received (when, which file) / 零上报 / missing / not due yet — and the
+figures by organization; buttons to import what arrived, make and register a 零上报 (only when it is true:
+app.services.nil_reports; refused with the count and the ledger offered instead), prepare this office's own file
+for sending upward, and write the district's combined roster, ledger and statistics table.
 
 Reads run in a short-lived session (style P4); exports and imports run in the background (app.ui.ops).
 """
@@ -14,8 +15,21 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QStandardPaths, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import QFileDialog, QHeaderView, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHeaderView,
+    QInputDialog,
+    QMessageBox,
+    QSpinBox,
+    QWidget,
+)
 
+from app.exports.submissions import combined_outputs, prepare_submission
+from app.services import nil_reports
 from app.services.formatting import format_amount, format_percent
 from app.services.importing import submissions as sub_service
 from app.ui.forms.ui_import_submissions import Ui_SubmissionsPage
@@ -26,6 +40,7 @@ STATE_COLORS = {
     sub_service.STATE_RECEIVED: QColor("#d8efdc"),
     sub_service.STATE_NIL: QColor("#dbe8f6"),
     sub_service.STATE_MISSING: QColor("#f9d6d5"),
+    nil_reports.STATE_NOT_DUE: QColor("#eeeeee"),
 }
 FIGURE_COLUMNS = ("name", "received", "accepted", "closed", "success", "rate", "collective", "workers", "claim_fen", "agreed_fen")
 FIGURE_HEADERS = ("调解组织", "收案数", "受理数", "调解结案数", "调解成功数", "调解成功率", "集体争议数", "涉及劳动者人数",
@@ -125,6 +140,42 @@ class FiguresModel(QAbstractTableModel):
         return None
 
 
+class NilReportDialog(QDialog):
+    """登记零上报: which organization, what (case ledger, roster …) and which quarter."""
+
+    def __init__(self, orgs: list[tuple[int, str]], kind: str, period: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("登记零上报"))
+        form = QFormLayout(self)
+        self.org_combo = QComboBox(self)
+        for oid, name in orgs:
+            self.org_combo.addItem(name, oid)
+        self.kind_combo = QComboBox(self)
+        for key, title in sub_service.REPORT_KINDS.items():
+            self.kind_combo.addItem(title, key)
+        self.kind_combo.setCurrentIndex(max(0, self.kind_combo.findData(kind)))
+        self.year_spin = QSpinBox(self)
+        self.year_spin.setRange(2000, 2999)
+        self.year_spin.setValue(int(period[:4]))
+        self.quarter_combo = QComboBox(self)
+        for q in range(1, 5):
+            self.quarter_combo.addItem(self.tr("第{q}季度").format(q=q), q)
+        self.quarter_combo.setCurrentIndex(int(period[-1]) - 1 if "Q" in period else 0)
+        form.addRow(self.tr("报送单位"), self.org_combo)
+        form.addRow(self.tr("报送内容"), self.kind_combo)
+        form.addRow(self.tr("年度"), self.year_spin)
+        form.addRow(self.tr("季度"), self.quarter_combo)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def choice(self) -> tuple[int, str, str, str]:
+        """(organization id, organization name, kind, period such as '2026Q3')."""
+        period = sub_service.make_period(self.year_spin.value(), self.quarter_combo.currentData())
+        return self.org_combo.currentData(), self.org_combo.currentText(), self.kind_combo.currentData(), period
+
+
 class SubmissionsPage(QWidget):
     def __init__(self, ctx: Any, window: Any = None, parent: QWidget | None = None, *, today: date | None = None) -> None:
         super().__init__(parent)
@@ -201,7 +252,7 @@ class SubmissionsPage(QWidget):
         self._loaded = True
         kind, periods = self.ui.kind_combo.currentData(), self._periods()
         with self.ctx.session_factory() as s:
-            board = sub_service.submissions_board(s, kind, periods)
+            board = nil_reports.reporting_board(s, kind, periods, today=self._today)
         self.board_model.set_board(board)
         parts = []
         for p in periods:
@@ -241,19 +292,82 @@ class SubmissionsPage(QWidget):
         wizard = open_import_wizard(self.window_ or self, self.ctx, "cases", path)
         wizard.imported.connect(lambda _r: self.reload())
 
+    def _nil_default_period(self) -> str:
+        """The quarter chosen on the page when it has ended, else the last quarter that has."""
+        chosen = self.ui.period_combo.currentData() or ""
+        if "Q" in chosen and nil_reports.period_has_ended(chosen, self._today):
+            return chosen
+        q = (self._today.month - 1) // 3  # the quarter before the running one
+        return f"{self._today.year}Q{q}" if q else f"{self._today.year - 1}Q4"
+
     def register_nil(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("选择零上报文件"), self._documents(),
-                                              self.tr("Excel 工作簿 (*.xlsx)"))
-        if not path:
+        """Make a 零上报 (organization, kind, quarter chosen in a small dialog), save it and register it — only
+        when it is true; otherwise say why and offer the ledger to send instead."""
+        from app.services import organizations as org_service
+
+        sf = self.ctx.session_factory
+        orgs = org_service.run_read(sf, org_service.organization_choices)
+        if not orgs:
+            QMessageBox.information(self, self.tr("登记零上报"), self.tr("还没有调解组织，请先在“组织档案”中登记。"))
             return
-        try:
-            sub = sub_service.register_nil_report(self.ctx.session_factory, path)
-        except ValueError as exc:
-            QMessageBox.warning(self, self.tr("登记零上报"), str(exc))
+        dialog = NilReportDialog(orgs, self.ui.kind_combo.currentData(), self._nil_default_period(), self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        self.ui.status_label.setText(self.tr("已登记零上报：{org}，{period}").format(
-            org=sub.organization_name, period=sub_service.period_label(sub.period)))
-        self.reload()
+        org_id, name, kind, period = dialog.choice()
+        refused = org_service.run_read(sf, nil_reports.nil_report_refusal, org_id, kind, period, today=self._today)
+        if refused is not None:
+            self._nil_refused(refused, name)
+            return
+        label = sub_service.period_label(period)
+        default = Path(self._documents()) / f"{name}{label}零上报.xlsx"
+        out, _ = QFileDialog.getSaveFileName(self, self.tr("保存零上报文件"), str(default), self.tr("Excel 工作簿 (*.xlsx)"))
+        if not out:
+            return
+        params: dict[str, Any] = {"org": org_id, "year": int(period[:4]), "quarter": int(period[-1]),
+                                  "report_kind": kind, "today": self._today}
+
+        def job(progress):
+            from app.exports.registry import ExportRequest, load_builtin_kinds, run_export
+
+            load_builtin_kinds()
+            path = run_export("nil-report", ExportRequest(sf, Path(out), params, progress=progress))
+            return sub_service.register_nil_report(sf, path)
+
+        def done(sub) -> None:
+            self.ui.status_label.setText(self.tr("已登记零上报：{org}，{period}（{file}）").format(
+                org=sub.organization_name, period=sub_service.period_label(sub.period), file=sub.file_name))
+            self.reload()
+
+        self.ui.status_label.setText(self.tr("正在生成零上报…"))
+        self._start(job, done)
+
+    def _nil_refused(self, refused: nil_reports.NilReportRefused, name: str) -> None:
+        """Show the refusal; when there are records, offer to export the ledger for that period instead."""
+        message = str(refused)
+        self.ui.status_label.setText(message)
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("不能零上报"), message, parent=self)
+        ledger = None
+        if refused.has_records:
+            ledger = box.addButton(self.tr("导出“{what}”…").format(what=sub_service.REPORT_KINDS[refused.kind]),
+                                   QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("关闭"), QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        if ledger is not None and box.clickedButton() is ledger:
+            self._export_ledger(refused.organization_id, name, refused.kind, refused.period)
+
+    def _export_ledger(self, org_id: int, name: str, kind: str, period: str) -> None:
+        what = sub_service.REPORT_KINDS[kind]
+        default = Path(self._documents()) / f"{name}{sub_service.period_label(period)}{what}.xlsx"
+        out, _ = QFileDialog.getSaveFileName(self, self.tr("保存报送文件"), str(default), self.tr("Excel 工作簿 (*.xlsx)"))
+        if not out:
+            return
+        sf = self.ctx.session_factory
+
+        def job(progress):
+            return prepare_submission(sf, kind, org_id, period, out, progress=progress)
+
+        self.ui.status_label.setText(self.tr("正在生成报送文件…"))
+        self._start(job, lambda path: self.ui.status_label.setText(self.tr("已生成：{p}").format(p=path)))
 
     def prepare_file(self) -> None:
         """This office sends upward: the chosen kind for the chosen quarter, or a 零上报 when there is nothing."""
@@ -275,6 +389,12 @@ class SubmissionsPage(QWidget):
         if not ok:
             return
         nil = choice == choices[1]
+        if nil:  # only when true: otherwise say why and offer the ledger
+            refused = org_service.run_read(self.ctx.session_factory, nil_reports.nil_report_refusal, org_id, kind, period,
+                                           today=self._today)
+            if refused is not None:
+                self._nil_refused(refused, name)
+                return
         label = sub_service.period_label(period)
         default = Path(self._documents()) / f"{name}{label}{'零上报' if nil else sub_service.REPORT_KINDS[kind]}.xlsx"
         out, _ = QFileDialog.getSaveFileName(self, self.tr("保存报送文件"), str(default), self.tr("Excel 工作簿 (*.xlsx)"))
@@ -287,11 +407,11 @@ class SubmissionsPage(QWidget):
                 from app.exports.registry import ExportRequest, load_builtin_kinds, run_export
 
                 load_builtin_kinds()
-                params: dict[str, Any] = {"org": org_id, "year": int(period[:4]), "report_kind": kind}
+                params: dict[str, Any] = {"org": org_id, "year": int(period[:4]), "report_kind": kind, "today": self._today}
                 if "Q" in period:
                     params["quarter"] = int(period[-1])
                 return run_export("nil-report", ExportRequest(sf, Path(out), params, progress=progress))
-            return sub_service.prepare_submission(sf, kind, org_id, period, out, progress=progress)
+            return prepare_submission(sf, kind, org_id, period, out, progress=progress)
 
         self.ui.status_label.setText(self.tr("正在生成报送文件…"))
         self._start(job, lambda path: self.ui.status_label.setText(self.tr("已生成：{p}").format(p=path)))
@@ -304,7 +424,7 @@ class SubmissionsPage(QWidget):
         sf = self.ctx.session_factory
 
         def job(_progress):
-            return sub_service.combined_outputs(sf, period, folder)
+            return combined_outputs(sf, period, folder)
 
         def done(files: dict[str, Path]) -> None:
             self.last_outputs = files

@@ -1,14 +1,13 @@
-"""An 「导入…」 button placed beside a list page's own buttons, opening the import wizard for that data.
+"""An 「导入…」 button placed beside a list page's own buttons; clicked, it asks its page to open the import wizard.
 
-The wizard module (and the importing services) load only when the button is clicked, so list pages
-stay as light as before.
+The button does not know the wizard: it emits :attr:`ImportButton.import_requested` with the kind of data,
+and the page (see :mod:`app.ui.pages.import_opener`) opens the wizard, which loads only then. So widgets
+never import dialogs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLayout, QPushButton, QWidget
 
 IMPORT_TITLES = {
@@ -36,28 +35,23 @@ def _layout_holding(widget: QWidget) -> QLayout | None:
     return None
 
 
-def add_import_button(
-    anchor: QWidget,
-    window: Any,
-    ctx: Any,
-    target: str,
-    on_imported: Callable[[], None] | None = None,
-    *,
-    after: bool = False,
-) -> QPushButton:
+class ImportButton(QPushButton):
+    """「导入…」 for one kind of data (``target``); a click emits :attr:`import_requested` with the target."""
+
+    #: The user asked to import this kind of data (the target key, e.g. "cases").
+    import_requested = Signal(str)
+
+    def __init__(self, target: str, parent: QWidget | None = None) -> None:
+        super().__init__(IMPORT_TITLES.get(target, "导入…"), parent)
+        self.target = target
+        self.setObjectName(f"import_{target}_button")
+        self.setToolTip("从 Excel / WPS 表格（.xlsx、.xls、.csv）或下级报送的文件导入，先预览、核对后再写入")
+        self.clicked.connect(lambda _checked=False: self.import_requested.emit(self.target))
+
+
+def place_import_button(anchor: QWidget, target: str, *, after: bool = False) -> ImportButton:
     """Insert an import button just before (or ``after``) ``anchor`` in its layout; returns the button."""
-    button = QPushButton(IMPORT_TITLES.get(target, "导入…"), anchor.parentWidget())
-    button.setObjectName(f"import_{target}_button")
-    button.setToolTip("从 Excel / WPS 表格（.xlsx、.xls、.csv）或下级报送的文件导入，先预览、核对后再写入")
-
-    def open_wizard() -> None:
-        from app.ui.dialogs.import_wizard import open_import_wizard
-
-        wizard = open_import_wizard(window, ctx, target)
-        if on_imported is not None:
-            wizard.imported.connect(lambda _result: on_imported())
-
-    button.clicked.connect(open_wizard)
+    button = ImportButton(target, anchor.parentWidget())
     layout = _layout_holding(anchor)
     if layout is not None and hasattr(layout, "insertWidget"):
         layout.insertWidget(layout.indexOf(anchor) + (1 if after else 0), button)

@@ -16,6 +16,10 @@ depends_on = None
 
 
 def upgrade() -> None:
+    from db.migrate import column_names
+
+    if "photo" in column_names(op.get_bind(), "volunteers"):  # left by an older program killed half-way
+        return
     with op.batch_alter_table("volunteers", schema=None) as batch_op:
         batch_op.add_column(sa.Column("photo", sa.LargeBinary(), nullable=True))
 

@@ -16,11 +16,19 @@ depends_on = None
 
 
 def upgrade() -> None:
+    from db.migrate import column_names, index_names
+
+    # an older program killed half-way may have committed some of these already: add only what is missing
+    bind = op.get_bind()
+    columns, indexes = column_names(bind, "cases"), index_names(bind, "cases")
     with op.batch_alter_table("cases", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("applicant_key", sa.String(length=200), nullable=True))
-        batch_op.add_column(sa.Column("respondent_key", sa.String(length=200), nullable=True))
-        batch_op.create_index("ix_cases_applicant_key", ["applicant_key"], unique=False)
-        batch_op.create_index("ix_cases_respondent_key", ["respondent_key"], unique=False)
+        for name in ("applicant_key", "respondent_key"):
+            if name not in columns:
+                batch_op.add_column(sa.Column(name, sa.String(length=200), nullable=True))
+    with op.batch_alter_table("cases", schema=None) as batch_op:
+        for name in ("applicant_key", "respondent_key"):
+            if f"ix_cases_{name}" not in indexes:
+                batch_op.create_index(f"ix_cases_{name}", [name], unique=False)
     from db.sortkeys import backfill
 
     backfill(op.get_bind())

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.services.importing.parsing import Masked, clean_text
 from app.services.importing.schema import FieldSpec
-from app.services.importing.targets import changes_for, choose, chunks
+from app.services.importing.targets.helpers import changes_for, choose, chunks
 from app.services.validation import employer_type_from_credit_code, normalize_text
 from db.lookups import INDUSTRY, lookup_labels
 from db.models import Enterprise

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from app.services.importing.engine import Change
+from app.services.importing.base import Target
 from app.services.importing.parsing import Masked
+from app.services.importing.records import Change
 from app.services.importing.schema import FieldSpec, TargetInfo
-from app.services.importing.targets import Target, changes_for, choose, chunks, masked_mismatch
 from app.services.importing.targets.cases import AUTO_MEDIATOR_NOTE
+from app.services.importing.targets.helpers import changes_for, choose, chunks, masked_mismatch
 from app.services.validation import ValidationError, check_date_order
 from db.lookups import MEDIATOR_BACKGROUND, lookup_labels
 from db.models import Mediator

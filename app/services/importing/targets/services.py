@@ -12,10 +12,11 @@ import re
 
 from sqlalchemy import select
 
-from app.services.importing.engine import Change
+from app.services.importing.base import Target
+from app.services.importing.records import Change
 from app.services.importing.schema import FieldSpec, TargetInfo
-from app.services.importing.targets import Target, changes_for, choose, chunks
 from app.services.importing.targets.common import EnterpriseDirectory
+from app.services.importing.targets.helpers import changes_for, choose, chunks
 from db.lookups import SERVICE_ITEM, lookup_labels
 from db.models import (
     ServiceRecord,

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from app.services.importing.engine import Change
+from app.services.importing.base import Target
 from app.services.importing.parsing import Masked
+from app.services.importing.records import Change
 from app.services.importing.schema import FieldSpec, TargetInfo
-from app.services.importing.targets import Target, changes_for, chunks, masked_mismatch
 from app.services.importing.targets.common import EnterpriseDirectory, enterprise_fields
+from app.services.importing.targets.helpers import changes_for, chunks, masked_mismatch
 from db.enums import VolunteerStatus
 from db.models import Enterprise, Volunteer, VolunteerContact
 

@@ -1,0 +1,255 @@
+"""Matching the case rows to cases already in the database (记录标识, case number, ID number and date) and diffing them."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from app.services.importing.parsing import Masked, display
+from app.services.importing.records import Change
+from app.services.importing.targets.cases.fields import FORMATS, LABELS, diffs_needed
+from app.services.importing.targets.helpers import chunks
+from db.enums import CaseStatus, PartyRole
+from db.models import (
+    Agreement,
+    Case,
+    CaseMediator,
+    CaseParty,
+    Enterprise,
+    Mediator,
+    Organization,
+    PerformanceRecord,
+    ReturnVisit,
+)
+
+
+class CaseMatching:
+    """Part of :class:`~app.services.importing.targets.cases.target.CaseTarget`: resolve."""
+
+    # -- matching -------------------------------------------------------------------------------
+
+    def resolve(self, ctx, rows) -> None:
+        s = ctx.session
+        live = [r for r in rows if "flat" in r.scratch]
+        by_uuid: dict[str, int] = {}
+        uuids = [r.values["uuid"] for r in live if r.values.get("uuid")]
+        for part in chunks(uuids):
+            by_uuid.update(dict(s.execute(select(Case.uuid, Case.id).where(Case.uuid.in_(part))).all()))
+        org_ids = {r.scratch["org"].id for r in live if r.scratch["org"].id is not None}
+        by_no: dict[tuple[int, str], int] = {}
+        nos = [r.scratch["flat"]["case_no"] for r in live if r.scratch["flat"].get("case_no")]
+        for part in chunks(list(dict.fromkeys(nos))):
+            for oid, no, cid in s.execute(select(Case.organization_id, Case.case_no, Case.id).where(Case.case_no.in_(part))):
+                by_no[(oid, no)] = cid
+        by_idd: dict[tuple[int, str, date], int] = {}
+        ids = [r.scratch["flat"]["applicant_id"] for r in live
+               if isinstance(r.scratch["flat"].get("applicant_id"), str) and not isinstance(r.scratch["flat"]["applicant_id"], Masked)]
+        for part in chunks(list(dict.fromkeys(ids))):
+            stmt = (select(Case.organization_id, CaseParty.id_number, Case.received_on, Case.id)
+                    .join(CaseParty, CaseParty.case_id == Case.id)
+                    .where(CaseParty.id_number.in_(part), CaseParty.role == PartyRole.APPLICANT.value))
+            for oid, idn, rec, cid in s.execute(stmt):
+                if oid in org_ids:
+                    by_idd[(oid, idn, rec)] = cid
+
+        seen_uuid: dict[str, int] = {}
+        seen_no: dict[tuple[str, str], int] = {}
+        matched: dict[int, list] = {}
+        for r in live:
+            flat = r.scratch["flat"]
+            ref = r.scratch["org"]
+            u = r.values.get("uuid")
+            if u:
+                if u in seen_uuid:
+                    ctx.problem(r, "uuid", f"记录标识与第{seen_uuid[u]}行相同（同一案件重复出现）")
+                    continue
+                seen_uuid[u] = r.row
+            no = flat.get("case_no")
+            if no:
+                key = (ref.name, no)
+                if key in seen_no:
+                    ctx.problem(r, "case_no", f"案号与第{seen_no[key]}行重复（同一调解组织的案号不能重复）")
+                    continue
+                seen_no[key] = r.row
+            cid, how = None, ""
+            if u and u in by_uuid:
+                cid, how = by_uuid[u], "uuid"
+            elif ref.id is not None and no and (ref.id, no) in by_no:
+                cid, how = by_no[(ref.id, no)], "case_no"
+            elif ref.id is not None and isinstance(flat.get("applicant_id"), str) and not isinstance(flat["applicant_id"], Masked):
+                cid = by_idd.get((ref.id, flat["applicant_id"], flat["received_on"]))
+                how = "id_date" if cid else ""
+            if cid is None:
+                if r.scratch.get("masked_id"):
+                    ctx.problem(r, "applicant_id", "身份证号已脱敏，新案件不导入身份证号", "warning")
+                continue
+            r.existing_id, r.match = cid, how
+            matched.setdefault(cid, []).append(r)
+        if matched:
+            self._compare(ctx, matched)
+
+        # mediators named in the file and missing from the organization's roster
+        for r in live:
+            if not r.ok or r.action not in ("new",) and not r.changes:
+                continue
+            names = r.scratch["flat"].get("mediators") or ()
+            ref = r.scratch["org"]
+            known = self._org_mediators(ctx, ref.id) if ref.id is not None else {}
+            missing = [n for n, _l in names if n not in known]
+            if missing:
+                ctx.problem(r, "mediators", f"调解员“{'、'.join(missing)}”不在{ref.name}的调解员名册中，导入时将新建（兼职）", "warning")
+
+    def _current(self, case: Case, org_street: str | None) -> dict[str, Any]:
+        apps = [p for p in case.parties if p.role == PartyRole.APPLICANT.value]
+        apps.sort(key=lambda p: (not p.is_representative, p.sort_order, p.id))
+        resps = sorted((p for p in case.parties if p.role == PartyRole.RESPONDENT.value), key=lambda p: (p.sort_order, p.id))
+        ap = apps[0] if apps else None
+        rp = resps[0] if resps else None
+        ent: Enterprise | None = rp.enterprise if rp is not None else None
+        ag = case.agreement
+        perf = max(case.performances, key=lambda p: (p.recorded_on, p.id), default=None)
+        visit = max(case.return_visits, key=lambda p: (p.visited_on, p.id), default=None)
+        rejected = case.status == CaseStatus.REJECTED.value
+        if rejected:
+            accept_result = "不予受理"
+        elif case.accepted_on is not None:
+            accept_result = "受理"
+        else:
+            accept_result = "待审查" if case.status == CaseStatus.REGISTERED.value else CaseStatus.labels().get(case.status, case.status)
+        leads = [cm for cm in case.mediators if cm.lead]
+        others = [cm for cm in case.mediators if not cm.lead]
+        mediators = tuple((cm.mediator.name, True) for cm in leads) + tuple((cm.mediator.name, False) for cm in others)
+        review = None
+        if ag is not None and ag.review_kind:
+            review = (ag.review_kind, ag.review_applied_on, ag.review_decided_on if ag.review_result else None, ag.review_result)
+        return {
+            "case_no": case.case_no,
+            "received_on": case.received_on,
+            "source": case.source,
+            "apply_mode": case.apply_mode,
+            "applicant_name": ap.name if ap else None,
+            "applicant_id": ap.id_number if ap else None,
+            "applicant_phone": ap.phone if ap else None,
+            "respondent_name": rp.name if rp else None,
+            "respondent_uscc": (rp.credit_code if rp else None) or (ent.credit_code if ent else None),
+            "employer_type": ent.employer_type if ent else None,
+            "industry": ent.industry if ent else None,
+            "street_code": (ent.street_code if ent else None) or org_street,
+            "workers": case.workers,
+            "is_collective": bool(case.is_collective),
+            "dispute_type_main": case.dispute_type_main,
+            "claims_summary": case.claims_summary,
+            "claim_amount": case.claim_amount_fen,
+            "accepted_on": case.accepted_on,
+            "accept_result": accept_result,
+            "mediators": mediators,
+            "due_on": case.mediation_due_on,
+            "extended_to": case.extended_to,
+            "closed_on": case.closed_on or (case.rejected_on if rejected else None),
+            "close_type": "rejected" if rejected else case.close_type,
+            "agreed_amount": ag.amount_fen if ag is not None else case.agreed_amount_fen,
+            "perf_mode": ag.perf_mode if ag else None,
+            "perf_deadline": ag.perf_deadline if ag else None,
+            "perf_status": (perf.status if perf else None) or case.perf_status,
+            "perf_paid": perf.amount_paid_fen if perf and perf.status == "partial" else None,
+            "review": review,
+            "to_arbitration": bool(case.to_arbitration),
+            "visit_on": visit.visited_on if visit else None,
+            "visit_satisfaction": visit.satisfaction if visit else None,
+            "archive_no": case.archive_no,
+            "archived_on": case.archived_on,
+            "extension_reason": case.extension_reason,
+            "arbitration_case_no": case.arbitration_case_no,
+            "remark": case.remark,
+            "status": case.status,
+        }
+
+    def _compare(self, ctx, matched: dict[int, list]) -> None:
+        """Compare matched rows with their cases, read with plain column queries (no ORM objects: fast)."""
+        from types import SimpleNamespace as NS
+
+        s = ctx.session
+        ids = list(matched)
+        case_cols = [c for c in Case.__table__.columns if c.key not in ("facts", "oral_record", "search_text")]
+        for part in chunks(ids):
+            cases: dict[int, Any] = {}
+            for row in s.execute(select(*case_cols, Organization.name.label("org_name"), Organization.street_code.label("org_street"))
+                                 .join(Organization, Organization.id == Case.organization_id).where(Case.id.in_(part))):
+                m = row._mapping
+                c = NS(**{col.key: m[col.key] for col in case_cols})
+                c.organization = NS(name=m["org_name"], street_code=m["org_street"])
+                c.parties, c.mediators, c.performances, c.return_visits, c.agreement = [], [], [], [], None
+                cases[c.id] = c
+            ent_ids = set()
+            for p in s.execute(select(CaseParty.id, CaseParty.case_id, CaseParty.role, CaseParty.name, CaseParty.id_number,
+                                      CaseParty.phone, CaseParty.credit_code, CaseParty.enterprise_id,
+                                      CaseParty.is_representative, CaseParty.sort_order).where(CaseParty.case_id.in_(part))):
+                cases[p.case_id].parties.append(NS(**p._mapping, enterprise=None))
+                if p.enterprise_id:
+                    ent_ids.add(p.enterprise_id)
+            ents = {e.id: NS(**e._mapping) for e in s.execute(
+                select(Enterprise.id, Enterprise.credit_code, Enterprise.employer_type, Enterprise.industry,
+                       Enterprise.street_code).where(Enterprise.id.in_(ent_ids)))} if ent_ids else {}
+            for c in cases.values():
+                for p in c.parties:
+                    p.enterprise = ents.get(p.enterprise_id)
+            for cm in s.execute(select(CaseMediator.case_id, CaseMediator.lead, CaseMediator.id, Mediator.name)
+                                .join(Mediator, Mediator.id == CaseMediator.mediator_id).where(CaseMediator.case_id.in_(part))
+                                .order_by(CaseMediator.id)):
+                cases[cm.case_id].mediators.append(NS(lead=cm.lead, mediator=NS(name=cm.name)))
+            for ag in s.execute(select(Agreement).where(Agreement.case_id.in_(part)).execution_options(populate_existing=False)).scalars():
+                cases[ag.case_id].agreement = ag
+            for pr in s.execute(select(PerformanceRecord.case_id, PerformanceRecord.id, PerformanceRecord.recorded_on,
+                                       PerformanceRecord.status, PerformanceRecord.amount_paid_fen)
+                                .where(PerformanceRecord.case_id.in_(part))):
+                cases[pr.case_id].performances.append(NS(**pr._mapping))
+            for rv in s.execute(select(ReturnVisit.case_id, ReturnVisit.id, ReturnVisit.visited_on, ReturnVisit.satisfaction)
+                                .where(ReturnVisit.case_id.in_(part))):
+                cases[rv.case_id].return_visits.append(NS(**rv._mapping))
+            for case in cases.values():
+                current = self._current(case, case.organization.street_code)
+                for r in matched[case.id]:
+                    self._diff_row(ctx, r, case, current)
+
+    def _diff_row(self, ctx, r, case: Case, current: dict[str, Any]) -> None:
+        flat = r.scratch["flat"]
+        if case.deleted_at is not None:
+            ctx.problem(r, "uuid" if r.match == "uuid" else "case_no", "该案件在本库中已被删除，跳过", "warning")
+            r.action = "skip"
+            return
+        ref = r.scratch["org"]
+        if ref.id is not None and case.organization_id != ref.id:
+            ctx.problem(r, None, f"该案件在本库中属于“{case.organization.name}”，组织不变", "warning")
+        for key, label in (("applicant_id", "身份证号"), ("applicant_phone", "电话")):
+            value = flat.get(key)
+            if isinstance(value, Masked) and current.get(key) and not value.matches(current[key]):
+                ctx.problem(r, key, f"脱敏的{label}与库中的号码不一致，未更新（库中的完整号码保留）", "warning")
+            elif isinstance(value, Masked) and not current.get(key):
+                ctx.problem(r, key, f"{label}已脱敏，库中也没有完整号码", "warning")
+        diffs = []
+        for key, value in flat.items():
+            if key == "status":
+                continue
+            old = current.get(key)
+            if key == "accept_result":
+                if value.strip() != (old or "") and not (value == "受理" and current.get("accepted_on")):
+                    diffs.append(key)
+                continue
+            if diffs_needed(key, old, value):
+                diffs.append(key)
+        if flat.get("status") != current.get("status") and any(
+            k in diffs for k in ("accepted_on", "closed_on", "close_type", "archive_no", "archived_on", "accept_result", "mediators")
+        ):
+            diffs.append("status")
+        fmt = FORMATS
+        r.changes = [
+            Change(LABELS.get(k, k), (fmt.get(k, display))(current.get(k)), (fmt.get(k, display))(flat.get(k)))
+            for k in diffs
+            if k != "accept_result" or True
+        ]
+        if case.locked and diffs:
+            ctx.problem(r, None, "该案件已归档，将按导入文件更新", "warning")
+        r.scratch["apply"] = set(diffs)
+        r.action = "update" if diffs else "unchanged"

@@ -1,0 +1,263 @@
+"""Schema upgrades and the creation of a new database are atomic (issue 18.2).
+
+A program killed while it upgrades (or creates) a database leaves the file as it was: the next start
+opens it at the head revision with every row, never with 「duplicate column name」 nor 「缺少版本信息」,
+and never piles up copies in backups/. The fault tests SIGKILL a real upgrade / creation at random
+moments; the others check rollback, the foreign key check, the reuse of the pre-upgrade copy, and the
+repair of files an older program left half-upgraded or half-created.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from db.check import read_revision
+from db.lookups import DEFAULT_LOOKUPS
+from db.session import SCHEMA_HEAD, DatabaseError, open_database, run_migrations
+
+ROOT = Path(__file__).resolve().parent.parent
+PREVIOUS = "0004_volunteer_photo"
+KILLS = 20
+
+try:  # the demo builder is being moved from app.services.demo to app.demo
+    from app.demo import generate_demo
+except ImportError:  # pragma: no cover
+    from app.services.demo import generate_demo
+
+# The child imports everything first, says READY, then opens (= upgrades or creates) the database.
+CHILD = """
+import sys
+sys.path.insert(0, sys.argv[2])
+import alembic.command, alembic.script  # noqa: E401  (warm: the kill should land in the migration)
+import db.models, db.lookups, db.sortkeys, db.session  # noqa: E401
+from db.session import open_database
+print("READY", flush=True)
+open_database(sys.argv[1])
+print("DONE", flush=True)
+"""
+
+
+def counts(path: Path) -> dict[str, int]:
+    con = sqlite3.connect(path)
+    try:
+        return {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                for t in ("organizations", "cases", "case_parties", "mediation_sessions", "volunteers")}
+    finally:
+        con.close()
+
+
+def columns(path: Path, table: str) -> set[str]:
+    con = sqlite3.connect(path)
+    try:
+        return {r[1] for r in con.execute(f"PRAGMA table_info({table})")}
+    finally:
+        con.close()
+
+
+def backups(path: Path) -> list[Path]:
+    folder = path.parent / "backups"
+    return sorted(folder.iterdir()) if folder.is_dir() else []
+
+
+@pytest.fixture(scope="module")
+def previous_db(tmp_path_factory) -> tuple[Path, dict[str, int]]:
+    """A database with 2,000 demo cases at the revision before the head (made at head, then downgraded)."""
+    path = tmp_path_factory.mktemp("previous") / "mediation.db"
+    opened = open_database(path)
+    generate_demo(opened.session_factory, seed=3, cases=2000, today=date(2026, 6, 15))
+    opened.engine.dispose()
+    run_migrations(path, PREVIOUS, downgrade=True)
+    assert read_revision(path)[0] == PREVIOUS
+    assert "applicant_key" not in columns(path, "cases")
+    with sqlite3.connect(path) as con:  # one self-contained file to copy
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    want = counts(path)
+    assert want["cases"] == 2000 and want["case_parties"] >= 2000
+    return path, want
+
+
+def fresh_copy(template: Path, folder: Path) -> Path:
+    folder.mkdir(parents=True)
+    path = folder / template.name
+    shutil.copy2(template, path)
+    return path
+
+
+def start_child(path: Path) -> subprocess.Popen:
+    proc = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(path), str(ROOT)],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT,
+    )
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    assert line.strip() == "READY", line
+    return proc
+
+
+def run_and_kill(path: Path, delay: float) -> bool:
+    """Start opening ``path`` in a child, SIGKILL it after ``delay`` s; True if it finished first."""
+    proc = start_child(path)
+    time.sleep(delay)
+    if proc.poll() is None:
+        os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    rest = proc.stdout.read() if proc.stdout else ""
+    proc.stdout.close()
+    return "DONE" in rest
+
+
+def full_run_seconds(path: Path) -> float:
+    proc = start_child(path)
+    t0 = time.perf_counter()
+    proc.wait()
+    proc.stdout.close()
+    assert proc.returncode == 0
+    return time.perf_counter() - t0
+
+
+def reopen_and_check(path: Path, want: dict[str, int] | None) -> None:
+    opened = open_database(path)  # as the app does
+    try:
+        with opened.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == SCHEMA_HEAD
+            assert conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall() == []
+            lookups = conn.exec_driver_sql("SELECT count(*) FROM lookup_items").scalar()
+        assert lookups == sum(len(v) for v in DEFAULT_LOOKUPS.values())
+    finally:
+        opened.engine.dispose()
+    if want is not None:
+        assert counts(path) == want
+        assert {"applicant_key", "respondent_key"} <= columns(path, "cases")
+        with sqlite3.connect(path) as con:
+            assert con.execute("SELECT count(*) FROM cases WHERE applicant_key IS NULL").fetchone()[0] == 0
+    copies = backups(path)
+    assert len(copies) <= 1, copies  # one copy per upgrade, however often it was tried
+    assert not [p for p in copies if p.name.endswith(".part")]
+
+
+@pytest.mark.slow
+def test_upgrade_killed_at_random_moments_always_reopens(previous_db, tmp_path, capsys):
+    template, want = previous_db
+    full = full_run_seconds(fresh_copy(template, tmp_path / "calibrate"))
+    rng = random.Random(18)
+    tried = interrupted = 0
+    for i in range(KILLS):
+        path = fresh_copy(template, tmp_path / f"run{i}")
+        finished = run_and_kill(path, rng.uniform(0.0, full * 1.1))
+        tried += 1
+        revision, _ = read_revision(path)
+        if not finished:
+            interrupted += 1
+            assert revision in (PREVIOUS, SCHEMA_HEAD)  # rolled back, or committed just before the kill
+        reopen_and_check(path, want)
+    with capsys.disabled():
+        print(f"\n[upgrade] full run {full:.2f}s; killed {tried}, interrupted {interrupted}, "
+              f"survived {tried} (reopened at head with every row)")
+    assert interrupted >= KILLS // 2
+
+
+@pytest.mark.slow
+def test_creation_killed_at_random_moments_always_reopens(tmp_path, capsys):
+    full = full_run_seconds(tmp_path / "calibrate.db")
+    rng = random.Random(19)
+    tried = interrupted = 0
+    for i in range(KILLS):
+        (tmp_path / f"run{i}").mkdir()
+        path = tmp_path / f"run{i}" / "new.db"
+        finished = run_and_kill(path, rng.uniform(0.0, full * 1.1))
+        tried += 1
+        if not finished:
+            interrupted += 1
+        revision, has_tables = read_revision(path)
+        assert revision in (None, SCHEMA_HEAD)
+        assert has_tables == (revision is not None)  # never tables without a version
+        reopen_and_check(path, None)
+    with capsys.disabled():
+        print(f"\n[create] full run {full:.2f}s; killed {tried}, interrupted {interrupted}, survived {tried}")
+    assert interrupted >= KILLS // 2
+
+
+# --- rollback, foreign key check, one copy per upgrade ---------------------------------------------------
+
+
+def test_failed_upgrade_rolls_back_ddl_and_reuses_its_copy(previous_db, tmp_path, monkeypatch):
+    template, want = previous_db
+    path = fresh_copy(template, tmp_path / "f")
+
+    def broken(_bind):  # fails after 0005's ALTER TABLE … ADD COLUMN has run
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("db.sortkeys.backfill", broken)
+    for _attempt in range(2):
+        with pytest.raises(DatabaseError) as info:
+            open_database(path)
+        message = str(info.value)
+        assert "数据库结构升级失败" in message and "保持原样" in message
+        assert "\n" not in message and "ALTER" not in message and "boom" not in message
+        assert read_revision(path)[0] == PREVIOUS
+        assert "applicant_key" not in columns(path, "cases")  # the DDL was rolled back too
+        assert len(backups(path)) == 1  # the second attempt reuses the first copy
+    monkeypatch.undo()
+    reopen_and_check(path, want)
+
+
+def test_foreign_key_violation_rolls_the_upgrade_back(previous_db, tmp_path):
+    template, _want = previous_db
+    path = fresh_copy(template, tmp_path / "fk")
+    with sqlite3.connect(path) as con:  # foreign keys are off by default in plain sqlite3
+        con.execute("UPDATE case_parties SET case_id = 999999 WHERE id = (SELECT min(id) FROM case_parties)")
+    with pytest.raises(DatabaseError, match="引用不一致") as info:
+        open_database(path)
+    assert "\n" not in str(info.value) and "INSERT" not in str(info.value)
+    assert read_revision(path)[0] == PREVIOUS
+    assert "applicant_key" not in columns(path, "cases")
+
+
+# --- files an older program left half-done ----------------------------------------------------------------
+
+
+def test_half_upgrade_left_by_an_older_program_is_completed(previous_db, tmp_path):
+    """The old bug: ADD COLUMN committed, version stamp not (「duplicate column name: applicant_key」)."""
+    template, want = previous_db
+    path = fresh_copy(template, tmp_path / "old")
+    with sqlite3.connect(path) as con:
+        con.execute("ALTER TABLE cases ADD COLUMN applicant_key VARCHAR(200)")
+    opened = open_database(path)
+    opened.engine.dispose()
+    assert opened.upgraded_from == PREVIOUS
+    reopen_and_check(path, want)
+
+
+def test_half_creation_left_by_an_older_program_is_recreated(tmp_path):
+    path = tmp_path / "half.db"
+    run_migrations(path, "0001_initial")
+    with sqlite3.connect(path) as con:
+        con.execute("DELETE FROM alembic_version")  # tables committed, version not
+    opened = open_database(path)
+    opened.engine.dispose()
+    assert opened.created
+    reopen_and_check(path, None)
+
+
+def test_file_with_data_but_no_version_is_never_recreated(tmp_path):
+    path = tmp_path / "data.db"
+    run_migrations(path, "0001_initial")
+    with sqlite3.connect(path) as con:
+        con.execute("DELETE FROM alembic_version")
+        con.execute("INSERT INTO organizations (uuid, name, kind, online_platform, complaints_channel, active) "
+                    "VALUES ('00000000-0000-4000-8000-000000000001', '有数据的调解中心', '21', 0, 0, 1)")
+    with pytest.raises(DatabaseError, match="缺少版本信息"):
+        open_database(path)
+    with sqlite3.connect(path) as con:
+        assert con.execute("SELECT name FROM organizations").fetchone()[0] == "有数据的调解中心"
