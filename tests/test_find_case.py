@@ -83,7 +83,9 @@ def spellings(case_no: str) -> list[str]:
 
 def doc_text(path: Path) -> str:
     doc = Document(str(path))
-    return "\n".join("".join(t.text or "" for t in p.iter(qn("w:t"))) for p in doc.element.body.iter(qn("w:p")))
+    return "\n".join(
+        "".join(t.text or "" for t in p.iter(qn("w:t"))) for p in doc.element.body.iter(qn("w:p"))
+    )
 
 
 def test_case_number_key():
@@ -149,9 +151,24 @@ def test_command_line_takes_full_width_brackets(demo, tmp_path):
     out = tmp_path / "受理登记表.docx"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONUTF8="1", PYTHONPATH=str(ROOT))
     proc = subprocess.run(
-        [sys.executable, "-m", "app", "export", "acceptance-form", "--db", str(db_path),
-         "--case", f" {case_no.translate(FULL_WIDTH)} ", "--out", str(out)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "app",
+            "export",
+            "acceptance-form",
+            "--db",
+            str(db_path),
+            "--case",
+            f" {case_no.translate(FULL_WIDTH)} ",
+            "--out",
+            str(out),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert proc.returncode == 0, proc.stderr
     assert case_no in doc_text(out)

@@ -124,21 +124,21 @@ def test_board_received_nil_missing(towns, district, tmp_path):
     db, _ = district
     tdb, oid, *_ = towns["杨柳青镇"]
     nil = run_export("nil-report", ExportRequest(tdb.session_factory, tmp_path / "零上报.xlsx",
-                                                 {"org": oid, "year": 2026, "quarter": 1}))
+                                                 {"org": oid, "year": 2026, "quarter": 3, "today": date(2026, 10, 8)}))
     sub = register_nil_report(db.session_factory, nil)
-    assert sub.nil and sub.period == "2026Q1"
+    assert sub.nil and sub.period == "2026Q3"  # a true 零上报: the township's cases end on TODAY
     # a nil report is registered, not imported as data
     from app.services.importing import ImportFileError
 
     with pytest.raises(ImportFileError, match="零上报"):
         run_import(db.session_factory, nil, "cases", ImportOptions(today=TODAY))
     with db.session_factory() as s:
-        board = submissions_board(s, "case-ledger", ["2026Q1", "2026Q2"])
+        board = submissions_board(s, "case-ledger", ["2026Q1", "2026Q2", "2026Q3"])
     rows = {row.name: row for row in board.rows}
     for _short, (_tdb, _oid, _uuid, name, path) in towns.items():
         cell = rows[name].cells["2026Q2"]
         assert cell.state == STATE_RECEIVED and cell.file_name == path.name
-    assert rows[towns["杨柳青镇"][3]].cells["2026Q1"].state == STATE_NIL
+    assert rows[towns["杨柳青镇"][3]].cells["2026Q3"].state == STATE_NIL
     assert rows[towns["南市街道"][3]].cells["2026Q1"].state == STATE_MISSING
     quiet = rows["和平区劳动路街道劳动人事争议调解中心"]
     assert quiet.cells["2026Q1"].state == STATE_MISSING and quiet.cells["2026Q2"].state == STATE_MISSING

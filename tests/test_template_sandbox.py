@@ -34,7 +34,10 @@ def agreement_context(tmp_path_factory):
     generate_demo(opened.session_factory, seed=1, cases=40, today=date(2026, 6, 30))
     with opened.session_factory() as s:
         case = s.scalars(
-            select(Case).join(Agreement, Agreement.case_id == Case.id).where(Case.deleted_at.is_(None)).limit(1)
+            select(Case)
+            .join(Agreement, Agreement.case_id == Case.id)
+            .where(Case.deleted_at.is_(None))
+            .limit(1)
         ).first()
         assert case is not None
         ctx = case_context(s, case)

@@ -194,8 +194,10 @@ def district(tmp_path):
         oid = next(i for n, i in orgs.items() if short in n)
         f = prepare_submission(town.session_factory, "case-ledger", oid, "2026Q2", tmp_path / f"{short}.xlsx")
         assert run_import(dist.session_factory, f, "cases", ImportOptions(today=TODAY)).committed
-    oid = next(i for n, i in orgs.items() if "杨柳青" in n)
-    nil = run_export("nil-report", ExportRequest(town.session_factory, tmp_path / "nil.xlsx", {"org": oid, "year": 2026, "quarter": 2}))
+    quiet = fresh_db(tmp_path / "quiet.db", org=next(n for n in orgs if "杨柳青" in n))  # no cases: a true 零上报
+    nil = run_export("nil-report", ExportRequest(quiet.session_factory, tmp_path / "nil.xlsx",
+                                                 {"org": 1, "year": 2026, "quarter": 2, "today": date(2026, 7, 10)}))
+    quiet.engine.dispose()
     register_nil_report(dist.session_factory, nil)
     town.engine.dispose()
     yield AppContext(db_path=dist.path, engine=dist.engine, session_factory=dist.session_factory)
@@ -203,7 +205,7 @@ def district(tmp_path):
 
 
 def test_board_shows_received_nil_missing(app, district, qtbot):
-    page = SubmissionsPage(district, today=TODAY)
+    page = SubmissionsPage(district, today=date(2026, 7, 10))  # 2026Q2 has ended: not sent is 未报送
     qtbot.addWidget(page)
     page.resize(1280, 800)
     page.show()

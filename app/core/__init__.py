@@ -1,5 +1,5 @@
 """What every layer uses and nothing of the app's own: atomic file output (``atomic``), progress and cancel
-(``progress``), the base errors and results (``errors``), where files live (``paths``), fonts (``fonts``), the
+(``progress``), the base errors and results (``errors``), text-safe XLSX cells (``xlsx_cells``),  where files live (``paths``), fonts (``fonts``), the
 version (``version``) and the composition context handed to windows and commands (``context``).
 
 May import: the standard library, third-party libraries, ``db``. Never ``app.services`` and above, never Qt.

@@ -4,6 +4,9 @@ Each entry is ``(key, factory)``; ``factory(ctx, window)`` returns the page widg
 calls :func:`install_modules` once after it is built. Keys are the main window's page keys:
 'home', 'cases', 'volunteers', 'organizations', 'stats', 'exports', 'settings'. Factories import
 their page module lazily, so a page's heavy dependencies load only when the window is built.
+
+This is the UI's composition root: where a factory can, it builds the page's service and hands it in
+(cases, volunteers) rather than the page making its own.
 """
 
 from __future__ import annotations
@@ -37,9 +40,10 @@ def install_modules(window: Any, ctx: Any) -> None:
 
 
 def _cases_page(ctx: Any, window: Any) -> Any:
+    from app.services.cases import CaseService
     from app.ui.pages.cases_page import CasesPage
 
-    return CasesPage(ctx, window)
+    return CasesPage(ctx, window, service=CaseService(ctx.session_factory))
 
 
 def _home_page(ctx: Any, window: Any) -> Any:
@@ -62,9 +66,10 @@ MODULE_PAGES.append(("organizations", "组织档案", _organizations_page))
 
 
 def _volunteers_page(ctx: Any, window: Any) -> Any:
+    from app.services.volunteers import VolunteerService
     from app.ui.pages.volunteers import VolunteersPage
 
-    return VolunteersPage(ctx, window)
+    return VolunteersPage(ctx, window, service=VolunteerService(ctx.session_factory))
 
 
 MODULE_PAGES.append(("volunteers", "志愿服务", _volunteers_page))

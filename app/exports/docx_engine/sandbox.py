@@ -40,8 +40,12 @@ class TemplateRefused(ExportError):
 def _plain(xml_line: str) -> str:
     """The text of one line of template XML (tags removed, the few entities Word writes undone)."""
     text = _XML_TAG_RE.sub("", xml_line)
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace(
-        "&amp;", "&"
+    return (
+        text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", '"')
+        .replace("&apos;", "'")
+        .replace("&amp;", "&")
     )
 
 

@@ -1,5 +1,4 @@
-"""Bordered GB/T 9704 tables (0.5 pt lines, repeating header row, rows that never split across pages).
-"""
+"""Bordered GB/T 9704 tables (0.5 pt lines, repeating header row, rows that never split across pages)."""
 
 from __future__ import annotations
 

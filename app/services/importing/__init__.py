@@ -3,9 +3,14 @@
     from app.services.importing import ImportOptions, run_import
     result = run_import(session_factory, "台账.xlsx", "cases", ImportOptions(organization="南市街道"))
 
-The steps (reader → header → mapping → preview → commit) are in :mod:`.engine`; the targets (cases,
-enterprises, volunteers, services, mediators) in :mod:`.targets`; the 报送 side (stamping a file for
-sending upward, 零上报, the submissions board, the district's combined figures) in :mod:`.submissions`.
+The steps (reader → header → mapping → preview → commit) are re-exported by :mod:`.engine` from
+:mod:`.plan` (file, sheet, header, mapping), :mod:`.preview` and :mod:`.context`; the records every step
+shares (options, problems, rows, changes) are in :mod:`.records` and the target interface in :mod:`.base`,
+so the engine and the targets (cases, enterprises, volunteers, services, mediators; :mod:`.targets`) never
+import each other. The 报送 side (the manifest, 零上报, the submissions board, the district's figures) is in
+:mod:`.submissions`; running the exports for it is app.exports.submissions (exports sit above services).
+
+This package may import app.services, app.core and db — never app.exports, app.charts or the UI.
 """
 
 from app.services.importing.engine import (

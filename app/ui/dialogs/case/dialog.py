@@ -24,17 +24,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.case_list import EnterpriseChoice, form_choices
-from app.services.cases import (
-    CaseActionError,
-    CaseDraft,
-    CaseService,
-    CaseView,
-    PartyInput,
-)
-from app.services.validation import (
-    ValidationError,
-    normalize_text,
-)
+from app.services.cases import CaseActionError, CaseDraft, CaseService, CaseView, PartyInput
+from app.services.validation import ValidationError, normalize_text
 from app.ui.dialogs.case.display import DisplayMixin
 from app.ui.dialogs.case.documents import DOCUMENT_KINDS, DocumentsMixin
 from app.ui.dialogs.case.parties import PartiesMixin

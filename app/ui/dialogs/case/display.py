@@ -8,19 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QLineEdit,
-    QListWidgetItem,
-    QPushButton,
-    QWidget,
-)
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QListWidgetItem, QPushButton, QWidget
 
-from app.services.cases import (
-    SESSION_RESULTS,
-    CaseView,
-)
+from app.services.cases import SESSION_RESULTS, CaseView
 from app.services.formatting import format_amount, format_date_cn, rmb_upper
 from app.ui.choices import INACTIVE_SUFFIX, keep_choice
 from app.ui.dialogs.case.rows import _party_input

@@ -12,11 +12,7 @@ from PySide6.QtCore import QTimer
 
 from app.services.case_list import search_enterprises
 from app.services.formatting import format_amount
-from app.services.validation import (
-    ValidationError,
-    check_credit_code,
-    normalize_text,
-)
+from app.services.validation import ValidationError, check_credit_code, normalize_text
 from app.services.volunteers import recusal_notice
 from app.ui.dialogs.case.rows import ApplicantRow, ClaimRow
 from app.ui.dialogs.case_actions import select_data

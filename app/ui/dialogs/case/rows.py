@@ -19,17 +19,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.services.cases import (
-    ClaimInput,
-    PartyInput,
-)
+from app.services.cases import ClaimInput, PartyInput
 from app.services.formatting import format_amount
-from app.services.validation import (
-    ValidationError,
-    check_id_number,
-    normalize_text,
-    parse_amount,
-)
+from app.services.validation import ValidationError, check_id_number, normalize_text, parse_amount
 from app.ui.choices import keep_choice
 from app.ui.dialogs.case_actions import select_data
 from app.ui.widgets.field_errors import ERROR_COLOUR, make_error_label

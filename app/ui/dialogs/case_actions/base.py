@@ -20,12 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.case_list import mediator_choices
-from app.services.cases import (
-    ActionResult,
-    CaseActionError,
-    CaseService,
-    CaseView,
-)
+from app.services.cases import ActionResult, CaseActionError, CaseService, CaseView
 from app.services.validation import ValidationError
 from app.ui.dialogs.case_actions.editors import show_message
 from app.ui.widgets.field_errors import FieldErrors, make_error_label

@@ -6,11 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import (
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-)
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit
 
 from app.services.cases import (
     RETURN_VISIT_WAYS,

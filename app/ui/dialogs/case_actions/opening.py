@@ -5,17 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import QDate, QDateTime, QTime
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QDateTimeEdit,
-    QLineEdit,
-)
+from PySide6.QtWidgets import QCheckBox, QDateTimeEdit, QLineEdit
 
-from app.services.cases import (
-    SESSION_RESULTS,
-    ActionResult,
-    SessionInput,
-)
+from app.services.cases import SESSION_RESULTS, ActionResult, SessionInput
 from app.services.formatting import format_date_cn
 from app.ui.dialogs.case_actions.base import ActionDialog, _mediators
 from app.ui.dialogs.case_actions.editors import MediatorPicker, OptionalDateEdit, combo, date_edit, text_edit

@@ -7,9 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (
-    QMenu,
-)
+from PySide6.QtWidgets import QMenu
 
 from app.services.importing.targets import TARGET_TITLES
 from app.ui.dialogs.import_wizard.wizard import ImportWizard

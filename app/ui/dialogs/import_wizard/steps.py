@@ -8,12 +8,7 @@ from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QComboBox,
-    QFileDialog,
-    QMessageBox,
-    QTableWidgetItem,
-)
+from PySide6.QtWidgets import QComboBox, QFileDialog, QMessageBox, QTableWidgetItem
 
 from app.services.importing import engine
 from app.services.importing.engine import Preview

@@ -10,13 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QStandardPaths, Qt, Signal
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QHeaderView,
-    QMessageBox,
-    QWidget,
-    QWizard,
-)
+from PySide6.QtWidgets import QFileDialog, QHeaderView, QMessageBox, QWidget, QWizard
 
 from app.services.importing import engine
 from app.services.importing.engine import ImportOptions, Preview, SheetPlan

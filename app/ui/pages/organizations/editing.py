@@ -10,9 +10,7 @@ from app.services import mediators as mediator_service
 from app.services import organizations as org_service
 from app.ui.dialogs.mediator_dialog import MediatorDialog
 from app.ui.dialogs.organization_dialog import OrganizationDialog
-from app.ui.models.organization_models import (
-    ID_ROLE,
-)
+from app.ui.models.organization_models import ID_ROLE
 
 
 class EditingMixin:

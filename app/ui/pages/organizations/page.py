@@ -17,12 +17,7 @@ from PySide6.QtWidgets import QHeaderView, QListWidgetItem, QVBoxLayout, QWidget
 from app.services import mediators as mediator_service
 from app.services import organizations as org_service
 from app.ui.forms.ui_org_page import Ui_OrgPage
-from app.ui.models.organization_models import (
-    ID_ROLE,
-    MediatorTableModel,
-    OrganizationTableModel,
-    sort_proxy,
-)
+from app.ui.models.organization_models import ID_ROLE, MediatorTableModel, OrganizationTableModel, sort_proxy
 from app.ui.pages.enterprises_widget import EnterprisesWidget
 from app.ui.pages.import_opener import add_import_button
 from app.ui.pages.organizations.editing import EditingMixin

@@ -7,9 +7,7 @@ from typing import Any
 
 from app.services import organizations as org_service
 from app.services.formatting import format_amount, format_date_cn, format_percent
-from app.ui.models.organization_models import (
-    RATE_TIP,
-)
+from app.ui.models.organization_models import RATE_TIP
 
 
 def summary_html(d: org_service.OrganizationDetail, row: Any, year: int) -> str:

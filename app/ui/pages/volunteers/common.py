@@ -7,9 +7,7 @@ from typing import Any
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
 
-from app.ui.models.volunteer_models import (
-    SORT_ROLE,
-)
+from app.ui.models.volunteer_models import SORT_ROLE
 
 ALL = "全部"
 ALL_UNITS = "全部单位"

@@ -29,10 +29,7 @@ from app.services.volunteers import (
 from app.ui.dialogs.service_record_dialog import ServiceRecordDialog
 from app.ui.dialogs.survey_dialog import SurveyDialog
 from app.ui.dialogs.volunteer_dialog import get_date
-from app.ui.models.volunteer_models import (
-    ID_ROLE,
-    ROW_ROLE,
-)
+from app.ui.models.volunteer_models import ID_ROLE, ROW_ROLE
 from app.ui.pages.volunteers.common import ALL_UNITS, TAB_SURVEYS
 
 log = logging.getLogger(__name__)

@@ -11,16 +11,9 @@ from typing import Any
 from PySide6.QtWidgets import QTableView
 
 from app.services.validation import ValidationError
-from app.services.volunteers import (
-    list_contacts,
-    list_volunteers,
-)
+from app.services.volunteers import list_contacts, list_volunteers
 from app.ui.dialogs.volunteer_dialog import ContactDialog, VolunteerDialog, get_date
-from app.ui.models.volunteer_models import (
-    COL_V_NOTES,
-    ID_ROLE,
-    ROW_ROLE,
-)
+from app.ui.models.volunteer_models import COL_V_NOTES, ID_ROLE, ROW_ROLE
 from app.ui.pages.volunteers.common import ALL_UNITS
 
 
