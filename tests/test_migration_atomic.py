@@ -126,6 +126,10 @@ def full_run_seconds(path: Path) -> float:
 
 
 def reopen_and_check(path: Path, want: dict[str, int] | None) -> None:
+    from db import migrate  # DEBUG
+    _pre = [(b.name, migrate._fingerprint(b)) for b in backups(path) if b.name.endswith(".db")]  # DEBUG
+    _live = migrate._fingerprint(path)  # DEBUG
+    _files = sorted(x.name for x in path.parent.iterdir())  # DEBUG
     opened = open_database(path)  # as the app does
     try:
         with opened.engine.connect() as conn:
@@ -141,6 +145,8 @@ def reopen_and_check(path: Path, want: dict[str, int] | None) -> None:
         with sqlite3.connect(path) as con:
             assert con.execute("SELECT count(*) FROM cases WHERE applicant_key IS NULL").fetchone()[0] == 0
     copies = backups(path)
+    if len(copies) > 1:  # DEBUG
+        print("DEBUG", _files, read_revision(path), [(n, f == _live, f and _live and [(x, y) for x, y in zip(_live, f) if x != y]) for n, f in _pre])  # DEBUG
     assert len(copies) <= 1, copies  # one copy per upgrade, however often it was tried
     assert not [p for p in copies if p.name.endswith(".part")]
 

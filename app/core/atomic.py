@@ -2,7 +2,9 @@
 
 Exports write to a hidden temporary file in the target folder and move it into place only when
 everything succeeded, so a failure or a cancel never leaves a half-written file and never destroys
-the previous export with the same name.
+the previous export with the same name. Before writing, temp files that a killed program left in the
+target folder are removed, and afterwards the private folder of library temp files is cleaned
+(:mod:`app.core.tempfiles`); the temp file being written is registered so that cleaning never touches it.
 """
 
 from __future__ import annotations
@@ -16,13 +18,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from app.core.errors import OutputError as ExportError
+from app.core.tempfiles import clean_private_temp_dir, clean_stale_temps, register_live, release_live
 
 _REPLACE_RETRIES = 5  # Windows: an antivirus or the search indexer may hold the file for a moment
 
 
 def temp_path_for(path: Path) -> Path:
     """A fresh, unused temp path beside ``path``: ``.~<stem>.tmp-<hex><suffix>`` (suffix kept, so
-    libraries that look at the extension still work)."""
+    libraries that look at the extension still work). It is registered as being written
+    (:func:`app.core.tempfiles.register_live`) until :func:`atomic_output` is done with it."""
     while True:
         candidate = path.with_name(f".~{path.stem}.tmp-{secrets.token_hex(4)}{path.suffix}")
         try:  # O_EXCL: never clobber another writer's temp file; mode 0o666 & ~umask like a normal file
@@ -30,6 +34,7 @@ def temp_path_for(path: Path) -> Path:
         except FileExistsError:
             continue
         os.close(fd)
+        register_live(candidate)
         return candidate
 
 
@@ -61,6 +66,7 @@ def atomic_output(path: Path | str) -> Iterator[Path]:
     path = Path(path)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        clean_stale_temps(path.parent)  # what a killed export or backup left here before
         tmp = temp_path_for(path)
     except PermissionError:
         raise ExportError(f"没有权限在文件夹“{path.parent}”中写入文件，请换一个保存位置。") from None
@@ -74,3 +80,6 @@ def atomic_output(path: Path | str) -> Iterator[Path]:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
+    finally:
+        release_live(tmp)
+        clean_private_temp_dir()

@@ -152,7 +152,7 @@ def _org_facts(session, org_id: int, year: int, today: date) -> tuple[Any, dict[
 
 
 def _year_rows(session, org_id: int, year: int) -> tuple[list[dict[str, Any]], Any, dict[int, Any]]:
-    """The 近三年 rows, counted by the statistics service (app/services/stats.py), the one source of figures."""
+    """The 近三年 rows, counted by the statistics service (app/services/stats), the one source of figures."""
     from app.services.formatting import format_wan
     from app.services.organizations import ENTRUSTED_SOURCES, YearFigures, period_totals, recent_years
     from app.services.stats import Period, Scope, compute_in, format_rate
