@@ -160,7 +160,9 @@ def leftover_tables_only(path: Path) -> bool:
 def _fingerprint(path: Path) -> list[tuple] | None:
     """Row count and highest rowid of every table: equal for a complete copy of the same data."""
     try:
-        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+        # read-write, not ?mode=ro: a reader that may not write cannot recover the WAL of a killed program,
+        # and would leave -wal / -shm files beside a copy; nothing is written here
+        con = sqlite3.connect(str(path), timeout=5)
     except sqlite3.Error:
         return None
     try:
@@ -221,8 +223,8 @@ def backup_file(path: Path, tag: str, *, reuse: bool = False) -> Path:
     tail = _backup_name_tail(tag, path.suffix)
     target = folder / f"{path.stem}-{stamp}{tail}"
     part = target.with_name(target.name + ".part")
-    for stale in folder.glob(f"*{tail}.part"):  # our own unfinished copies of earlier attempts
-        if stale.name.startswith(f"{path.stem}-"):
+    for stale in folder.iterdir():  # our own unfinished copies of earlier attempts (and their journals)
+        if stale.name.startswith(f"{path.stem}-") and f"{tail}.part" in stale.name:
             stale.unlink(missing_ok=True)
     src = sqlite3.connect(str(path))
     try:

@@ -157,7 +157,7 @@ def backup_status(
     days = max((now.date() - last.date()).days, 0)
     ago = "今天" if days == 0 else "昨天" if days == 1 else f"{days} 天前"
     text = f"上次备份：{format_date_cn(last.date())} {last:%H:%M}（{ago}）"
-    overdue = days > warn_after
+    overdue = days >= warn_after
     if overdue:
         text = (f"已经 {days} 天没有备份数据库了（上次：{format_date_cn(last.date())}）。"
                 f"请用“文件 → 备份数据库…”备份，并检查自动备份文件夹：{folder}")

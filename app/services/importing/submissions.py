@@ -30,7 +30,6 @@ from sqlalchemy import case as sql_case
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.services.app_settings import success_close_types
 from app.services.importing.manifest import (
     NIL_KIND,
     PERIOD,
@@ -44,7 +43,8 @@ from app.services.importing.manifest import (
     period_label,
 )
 from app.services.importing.reader import ImportFileError, open_source
-from db.enums import SUCCESS_CLOSE_TYPES, CloseType
+from app.services.stats.rates import success_columns
+from db.enums import SUCCESS_CLOSE_TYPES
 from db.models import Case, Organization, Submission
 
 #: What a township sends upward, in the order of the board's kind selector.
@@ -386,8 +386,6 @@ def township_figures(session: Session, period: str, organization_ids: Iterable[i
     """
     lo, hi = period_range(period)
     settled = [t.value for t in SUCCESS_CLOSE_TYPES]  # cases ending in an agreement: 协议金额
-    success = list(success_close_types(session))  # 业务规则: whether 和解撤回 counts as a success
-    closing = [t.value for t in CloseType]
     live = Case.deleted_at.is_(None)
     figures: dict[int, TownshipFigures] = {}
     orgs = session.execute(select(Organization.id, Organization.name, Organization.region_code, Organization.kind)
@@ -415,9 +413,9 @@ def township_figures(session: Session, period: str, organization_ids: Iterable[i
     def clo(f, n, s_, a):
         f.closed, f.success, f.agreed_fen = int(n), int(s_ or 0), int(a or 0)
 
-    each(select(Case.organization_id, func.count(), func.sum(sql_case((Case.close_type.in_(success), 1), else_=0)),
+    each(select(Case.organization_id, *success_columns(session),
                 func.sum(sql_case((Case.close_type.in_(settled), func.coalesce(Case.agreed_amount_fen, 0)), else_=0)))
-         .where(live, Case.close_type.in_(closing), Case.closed_on.between(lo, hi)).group_by(Case.organization_id), clo)
+         .where(live, Case.closed_on.between(lo, hi)).group_by(Case.organization_id), clo)
     rows = [f for f in figures.values() if wanted is not None or f.received or f.accepted or f.closed
             or session.scalar(select(func.count()).select_from(Organization).where(Organization.id == f.organization_id, Organization.kind == TOWNSHIP_KIND))]
     total = TownshipFigures(None, "合计")

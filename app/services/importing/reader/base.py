@@ -13,6 +13,14 @@ from pathlib import Path
 from typing import Any
 
 MANIFEST_SHEET = "_manifest"
+FORMAT_LABELS = {
+    "xlsx": "Excel 工作簿",
+    "xls": "Excel 97-2003 工作簿",
+    "csv": "CSV 文本",
+    "html": "网页表格（HTML）",
+    "xml": "XML 电子表格 2003",
+    "et": "WPS 表格（.et）",
+}
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 _ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
@@ -73,7 +81,8 @@ class SourceFile:
     """An open spreadsheet: its sheets, and each sheet's cells on request."""
 
     path: Path
-    file_format: str
+    file_format: str  # the technical format: xlsx, xls, csv, html, xml
+    format_label: str = ""  # the name shown to the user: 「Excel 工作簿」「网页表格（HTML）」「WPS 表格（.et）」…
 
     def sheets(self) -> list[SheetInfo]:
         raise NotImplementedError

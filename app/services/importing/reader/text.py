@@ -6,7 +6,7 @@ import csv
 import io
 from pathlib import Path
 
-from app.services.importing.reader.base import ImportFileError, RawSheet, SheetInfo, SourceFile, _tick, _trim
+from app.services.importing.reader.base import FORMAT_LABELS, ImportFileError, RawSheet, SheetInfo, SourceFile, _tick, _trim
 
 # ---------------------------------------------------------------------------------------------
 # .csv
@@ -32,6 +32,7 @@ def decode_text(data: bytes, name: str) -> tuple[str, str]:
 
 class CsvSource(SourceFile):
     file_format = "csv"
+    format_label = FORMAT_LABELS["csv"]
 
     def __init__(self, path: Path) -> None:
         self.path = path

@@ -11,7 +11,16 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from app.services.importing.reader.base import ImportCancelled, ImportFileError, RawSheet, SheetInfo, SourceFile, _tick, _trim
+from app.services.importing.reader.base import (
+    FORMAT_LABELS,
+    ImportCancelled,
+    ImportFileError,
+    RawSheet,
+    SheetInfo,
+    SourceFile,
+    _tick,
+    _trim,
+)
 
 # ---------------------------------------------------------------------------------------------
 # .xlsx
@@ -64,6 +73,7 @@ def _scan_sheet_xml(stream) -> tuple[list[tuple[int, int, int, int]], set[int]]:
 
 class XlsxSource(SourceFile):
     file_format = "xlsx"
+    format_label = FORMAT_LABELS["xlsx"]
 
     def __init__(self, path: Path) -> None:
         from openpyxl import load_workbook
@@ -156,6 +166,7 @@ class XlsxSource(SourceFile):
 
 class XlsSource(SourceFile):
     file_format = "xls"
+    format_label = FORMAT_LABELS["xls"]
 
     def __init__(self, path: Path, data: bytes) -> None:
         import xlrd
