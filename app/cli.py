@@ -131,7 +131,7 @@ def build_parser() -> ChineseArgumentParser:
     imp.add_argument("kind", choices=["cases", "enterprises", "volunteers", "services", "mediators"],
                      metavar="类型", help="cases（调解案件）、enterprises（企业名录）、volunteers（志愿者及联系企业）、"
                      "services（志愿服务记录）、mediators（调解员名册）")
-    imp.add_argument("file", type=Path, metavar="文件", help="要导入的 .xlsx、.xls 或 .csv 文件")
+    imp.add_argument("file", type=Path, metavar="文件", help="要导入的 .xlsx、.xls、.csv、.htm/.html、.xml 或 .et 文件")
     imp.add_argument("--db", type=Path, required=True, help="数据库文件")
     imp.add_argument("--org", help="文件未注明时，数据所属的调解组织（编号或名称）")
     imp.add_argument("--sheet", help="工作表名称（默认第一个）")

@@ -100,11 +100,13 @@ def start_gui(args, argv: list[str]) -> int:
 
     def opener():
         from app.core.context import AppContext
+        from app.core.tempfiles import clean_at_start
         from db.session import open_database
 
         _setup_logging()  # after the first paint: keeps logging/platformdirs off the start-up path
         opened = open_database(db_path)
         engines.append(opened.engine)
+        clean_at_start(opened.path)  # temp files a killed export or backup left; library temp files kept private
         notes = []
         if opened.created:
             notes.append(f"已新建数据库：{opened.path}")

@@ -40,15 +40,24 @@ def read_revision(path: Path) -> tuple[str | None, bool]:
 
     try:
         # as_uri(): a Windows path (C:\\…), spaces, Chinese, "?" or "#" in a folder name stay one valid URI
-        con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
         try:
-            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-            revision = None
-            if "alembic_version" in tables:
-                row = con.execute("SELECT version_num FROM alembic_version").fetchone()
-                revision = row[0] if row else None
-            return revision, bool(tables - {"alembic_version"})
-        finally:
-            con.close()
+            return _read_revision(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5))
+        except sqlite3.OperationalError:
+            # a program killed while writing left a WAL that a read-only connection may not recover
+            # ("attempt to write a readonly database"); an ordinary connection recovers it (committed
+            # transactions kept, the unfinished one dropped) and writes no data
+            return _read_revision(sqlite3.connect(str(path), timeout=5))
     except sqlite3.DatabaseError as exc:
         raise DatabaseError(f"数据库文件已损坏或不是 SQLite 格式：{path}（{exc}）") from exc
+
+
+def _read_revision(con) -> tuple[str | None, bool]:
+    try:
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        revision = None
+        if "alembic_version" in tables:
+            row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+            revision = row[0] if row else None
+        return revision, bool(tables - {"alembic_version"})
+    finally:
+        con.close()

@@ -140,7 +140,7 @@ def leftover_tables_only(path: Path) -> bool:
     from db.base import Base
 
     ours = set(Base.metadata.tables) | {"alembic_version"}
-    con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+    con = sqlite3.connect(str(path), timeout=5)  # not read-only: see _fingerprint; nothing is written
     try:
         names = [r[0] for r in con.execute(
             "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"

@@ -23,8 +23,8 @@ from app.services.backup import (
     last_backup_time,
     prune_auto_backups,
     run_auto_backup,
+    snapshot,
 )
-from app.services.backup import snapshot
 
 ROWS = 6000
 HANG = 120  # seconds: a backup still running after this is taken to run for ever
@@ -211,3 +211,52 @@ def test_a_failed_automatic_backup_prunes_nothing(tmp_path):
         run_auto_backup(bad, folder, keep=1, now=NOW)
     assert len(auto_backups(folder, bad)) == 1
     assert not [p for p in folder.iterdir() if is_temp_name(p.name)]
+
+
+# --- the window: closing, 首页, 设置 --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def window(qapp, tmp_path):
+    from app.core.context import AppContext
+    from app.ui.app import create_application
+    from app.ui.main_window import MainWindow
+    from app.ui.settings_store import SettingsStore
+    from db.session import open_database
+
+    create_application([])
+    (tmp_path / "数据").mkdir()
+    opened = open_database(tmp_path / "数据" / "mediation.db")
+    ctx = AppContext(db_path=opened.path, engine=opened.engine, session_factory=opened.session_factory)
+    win = MainWindow(ctx, SettingsStore(tmp_path / "settings" / "MediationDesk.ini"))
+    yield win
+    win.deleteLater()
+    opened.engine.dispose()
+
+
+def test_closing_makes_todays_backup_once_and_home_and_settings_show_it(window, tmp_path, qtbot):
+    from app.ui.auto_backup import AUTO_BACKUP_DIR, AUTO_BACKUP_KEEP, backup_on_close
+
+    folder = tmp_path / "数据" / "backups"
+    window.show_page("home")
+    home = window.page("home")
+    label = home.backup_status_label
+    label.refresh()
+    assert "还没有备份" in label.text() and not label.overdue
+    window.close()  # offscreen (tests): closing alone copies nothing
+    assert not folder.exists()
+    made = backup_on_close(window, window.ctx, window.settings, always=True)
+    assert made is not None and made.path.parent == folder and made.path.is_file()
+    assert backup_on_close(window, window.ctx, window.settings, always=True) is None  # once a day
+    label.refresh()
+    assert label.text().startswith("上次备份：") and "（今天）" in label.text()
+    window.show_page("settings")
+    box = window.page("settings").auto_backup_box
+    assert box.folder_edit.text() == str(folder)
+    box.set_folder(str(tmp_path / "U盘"))
+    box.keep_spin.setValue(5)
+    assert window.settings.get(AUTO_BACKUP_DIR) == str(tmp_path / "U盘") and window.settings.get(AUTO_BACKUP_KEEP) == 5
+    assert backup_on_close(window, window.ctx, window.settings, always=True).path.parent == tmp_path / "U盘"
+    box.enabled_check.setChecked(False)
+    box.set_folder(str(tmp_path / "另一个"))
+    assert backup_on_close(window, window.ctx, window.settings, always=True) is None

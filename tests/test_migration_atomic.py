@@ -126,10 +126,6 @@ def full_run_seconds(path: Path) -> float:
 
 
 def reopen_and_check(path: Path, want: dict[str, int] | None) -> None:
-    from db import migrate  # DEBUG
-    _pre = [(b.name, migrate._fingerprint(b)) for b in backups(path) if b.name.endswith(".db")]  # DEBUG
-    _live = migrate._fingerprint(path)  # DEBUG
-    _files = sorted(x.name for x in path.parent.iterdir())  # DEBUG
     opened = open_database(path)  # as the app does
     try:
         with opened.engine.connect() as conn:
@@ -145,54 +141,80 @@ def reopen_and_check(path: Path, want: dict[str, int] | None) -> None:
         with sqlite3.connect(path) as con:
             assert con.execute("SELECT count(*) FROM cases WHERE applicant_key IS NULL").fetchone()[0] == 0
     copies = backups(path)
-    if len(copies) > 1:  # DEBUG
-        print("DEBUG", _files, read_revision(path), [(n, f == _live, f and _live and [(x, y) for x, y in zip(_live, f) if x != y]) for n, f in _pre])  # DEBUG
     assert len(copies) <= 1, copies  # one copy per upgrade, however often it was tried
     assert not [p for p in copies if p.name.endswith(".part")]
 
 
-@pytest.mark.slow
+class Kills:
+    """Random kill delays within the time a full run takes; shortened whenever a run beat its kill."""
+
+    def __init__(self, full: float, seed: int) -> None:
+        self.ceiling, self.rng = full, random.Random(seed)
+        self.tried = self.interrupted = 0
+        self.states: dict[str, int] = {}
+
+    def run(self, path: Path) -> bool:
+        finished = run_and_kill(path, self.rng.uniform(0.0, self.ceiling))
+        self.tried += 1
+        if finished:
+            self.ceiling *= 0.7
+        else:
+            self.interrupted += 1
+        return finished
+
+    def note(self, state: str) -> None:
+        self.states[state] = self.states.get(state, 0) + 1
+
+
 @needs_fork
 def test_upgrade_killed_at_random_moments_always_reopens(previous_db, tmp_path, capsys):
     template, want = previous_db
-    full = full_run_seconds(fresh_copy(template, tmp_path / "calibrate"))
-    rng = random.Random(18)
-    tried = interrupted = 0
+    kills = Kills(full_run_seconds(fresh_copy(template, tmp_path / "calibrate")), seed=18)
     for i in range(KILLS):
         path = fresh_copy(template, tmp_path / f"run{i}")
-        finished = run_and_kill(path, rng.uniform(0.0, full * 1.1))
-        tried += 1
+        finished = kills.run(path)
         revision, _ = read_revision(path)
-        if not finished:
-            interrupted += 1
-            assert revision in (PREVIOUS, SCHEMA_HEAD)  # rolled back, or committed just before the kill
+        assert revision in (PREVIOUS, SCHEMA_HEAD)  # rolled back, or committed just before the kill
+        if finished:
+            kills.note("finished")
+        elif revision == SCHEMA_HEAD:
+            kills.note("killed after the commit")
+        elif any(p.name.endswith(".db") for p in backups(path)):
+            kills.note("killed in the migration")
+        else:
+            kills.note("killed before or in the copy")
         reopen_and_check(path, want)
     with capsys.disabled():
-        print(f"\n[upgrade] full run {full:.2f}s; killed {tried}, interrupted {interrupted}, "
-              f"survived {tried} (reopened at head with every row)")
-    assert interrupted >= KILLS // 2
+        print(f"\n[upgrade] killed {kills.tried}, interrupted {kills.interrupted} {kills.states}, "
+              f"survived {kills.tried} (reopened at head with every row)")
+    assert kills.interrupted >= KILLS // 2
+    assert kills.states.get("killed in the migration", 0) >= 3
 
 
-@pytest.mark.slow
 @needs_fork
 def test_creation_killed_at_random_moments_always_reopens(tmp_path, capsys):
-    full = full_run_seconds(tmp_path / "calibrate.db")
-    rng = random.Random(19)
-    tried = interrupted = 0
+    kills = Kills(full_run_seconds(tmp_path / "calibrate.db"), seed=19)
     for i in range(KILLS):
         (tmp_path / f"run{i}").mkdir()
         path = tmp_path / f"run{i}" / "new.db"
-        finished = run_and_kill(path, rng.uniform(0.0, full * 1.1))
-        tried += 1
-        if not finished:
-            interrupted += 1
+        finished = kills.run(path)
         revision, has_tables = read_revision(path)
         assert revision in (None, SCHEMA_HEAD)
         assert has_tables == (revision is not None)  # never tables without a version
+        if finished:
+            kills.note("finished")
+        elif revision == SCHEMA_HEAD:
+            kills.note("killed after the commit")
+        elif path.exists():
+            kills.note("killed in the creation")
+        else:
+            kills.note("killed before the file existed")
         reopen_and_check(path, None)
     with capsys.disabled():
-        print(f"\n[create] full run {full:.2f}s; killed {tried}, interrupted {interrupted}, survived {tried}")
-    assert interrupted >= KILLS // 2
+        print(f"\n[create] killed {kills.tried}, interrupted {kills.interrupted} {kills.states}, "
+              f"survived {kills.tried}")
+    assert kills.interrupted >= KILLS // 2
+    assert kills.states.get("killed in the creation", 0) >= 3
 
 
 # --- rollback, foreign key check, one copy per upgrade ---------------------------------------------------

@@ -114,7 +114,7 @@ def test_openpyxl_stream_files_go_to_the_private_folder_and_leftovers_are_cleare
     pytest.importorskip("openpyxl")
     from app.exports.xlsx_engine import TableConfig, write_table_xlsx
 
-    stale = touch(private_tmp / "openpyxl.abc123", data="11010519491231002X".encode())
+    stale = touch(private_tmp / "openpyxl.abc123", data=b"11010519491231002X")
     other = touch(private_tmp / "说明.txt")
     config = TableConfig.from_dict({
         "kind": "test", "version": "1", "title": "名册", "sheet": "名册",

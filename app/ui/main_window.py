@@ -167,9 +167,12 @@ class MainWindow(QMainWindow):
         if spec.key == "home":
 
             def home_page() -> QWidget:
+                from app.ui.auto_backup import add_backup_status
                 from app.ui.pages.home_page import HomePage
 
-                return HomePage(self.ctx)
+                page = HomePage(self.ctx)
+                add_backup_status(page, self.ctx, self.settings)  # 上次备份 (app.ui.auto_backup)
+                return page
 
             return home_page
         if spec.key == "exports":
@@ -183,10 +186,12 @@ class MainWindow(QMainWindow):
         if spec.key == "settings":
 
             def settings_page() -> QWidget:
+                from app.ui.auto_backup import add_settings_box
                 from app.ui.pages.settings_page import SettingsPage
 
                 page = SettingsPage(self.ctx, self.settings)
                 page.rules_saved.connect(self._rules_saved)
+                add_settings_box(page, self.ctx, self.settings)  # 自动备份 (app.ui.auto_backup)
                 return page
 
             return settings_page
@@ -403,4 +408,7 @@ class MainWindow(QMainWindow):
             shutdown = getattr(page, "shutdown", None)  # pages with background work stop it here
             if callable(shutdown):
                 shutdown()
+        from app.ui.auto_backup import backup_on_close
+
+        backup_on_close(self, self.ctx, self.settings)  # 自动备份: at most once a day, never stops the closing
         super().closeEvent(event)

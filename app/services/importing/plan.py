@@ -16,7 +16,14 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.services.importing.header import ColumnHeader, HeaderInfo, Match, Matcher, detect_header
 from app.services.importing.manifest import ManifestInfo, parse_manifest
-from app.services.importing.reader import ImportFileError, RawSheet, SheetInfo, open_source
+from app.services.importing.reader import (
+    FORMAT_LABELS,
+    ImportFileError,
+    RawSheet,
+    SheetInfo,
+    SourceFile,
+    open_source,
+)
 
 ProgressFn = Callable[[int, int, str], None]
 CancelFn = Callable[[], bool]
@@ -37,6 +44,7 @@ class SheetPlan:
     mapping: dict[int, str]  # column index → field key (what will be imported; the user may change it)
     manifest: ManifestInfo | None = None
     encoding: str | None = None
+    format_label: str = ""  # 「Excel 工作簿」「网页表格（HTML）」「XML 电子表格 2003」「WPS 表格（.et）」…
 
     @property
     def columns(self) -> list[ColumnHeader]:
@@ -103,6 +111,7 @@ class FileInfo:
     sheets: list[SheetInfo]
     manifest: ManifestInfo | None
     encoding: str | None = None
+    format_label: str = ""  # what the file is, for the user: 「网页表格（HTML）」「XML 电子表格 2003」「WPS 表格（.et）」…
 
     @property
     def visible_sheets(self) -> list[SheetInfo]:
@@ -124,6 +133,10 @@ class FileInfo:
         return None
 
 
+def _label(src: SourceFile) -> str:
+    return src.format_label or FORMAT_LABELS.get(src.file_format, src.file_format)
+
+
 def inspect_file(path: Path | str) -> FileInfo:
     """Sheets and manifest of a file (no cells read yet); ImportFileError if it cannot be opened."""
     path = Path(path)
@@ -132,7 +145,7 @@ def inspect_file(path: Path | str) -> FileInfo:
         manifest = parse_manifest(src.manifest())
         if not [s for s in sheets if not s.hidden]:
             raise ImportFileError(f"“{path.name}”中没有可见的工作表。")
-        return FileInfo(path, src.file_format, sheets, manifest, getattr(src, "encoding", None))
+        return FileInfo(path, src.file_format, sheets, manifest, getattr(src, "encoding", None), _label(src))
 
 
 def load_sheet(
@@ -154,9 +167,9 @@ def load_sheet(
             sheet = manifest.sheet
         raw = src.read(sheet, progress=progress, cancelled=cancelled)
         encoding = getattr(src, "encoding", None)
-        fmt = src.file_format
+        fmt, label = src.file_format, _label(src)
     return make_plan(path, target, raw, sheets=sheets, manifest=manifest, file_format=fmt, encoding=encoding,
-                     session_factory=session_factory, header_rows=header_rows)
+                     session_factory=session_factory, header_rows=header_rows, format_label=label)
 
 
 def make_plan(
@@ -170,6 +183,7 @@ def make_plan(
     encoding: str | None = None,
     session_factory: sessionmaker[Session] | None = None,
     header_rows: tuple[int, int] | None = None,
+    format_label: str = "",
 ) -> SheetPlan:
     """Find the header of a sheet already read and match its columns (ImportFileError if there is none)."""
     from app.services.importing.targets import get_target
@@ -185,7 +199,8 @@ def make_plan(
     header = detect_header(raw, matcher, rows=header_rows, saved=saved)
     matches = matcher.match(header.columns, saved)
     mapping = {i: m.field for i, m in matches.items() if m.field}
-    return SheetPlan(path, target, file_format, sheets, raw.name, raw, header, matches, mapping, manifest, encoding)
+    label = format_label or FORMAT_LABELS.get(file_format, file_format)
+    return SheetPlan(path, target, file_format, sheets, raw.name, raw, header, matches, mapping, manifest, encoding, label)
 
 
 __all__ = [

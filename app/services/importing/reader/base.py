@@ -157,7 +157,6 @@ def _trim(row: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple(row[:end])
 
 
-
 def cell_text(value: Any) -> str:
     """A cell shown as text in messages and previews (dates as YYYY-MM-DD, 12.0 as 12)."""
     if value is None:

@@ -6,7 +6,15 @@ import csv
 import io
 from pathlib import Path
 
-from app.services.importing.reader.base import FORMAT_LABELS, ImportFileError, RawSheet, SheetInfo, SourceFile, _tick, _trim
+from app.services.importing.reader.base import (
+    FORMAT_LABELS,
+    ImportFileError,
+    RawSheet,
+    SheetInfo,
+    SourceFile,
+    _tick,
+    _trim,
+)
 
 # ---------------------------------------------------------------------------------------------
 # .csv

@@ -192,7 +192,7 @@ class ImportWizard(StepsMixin, QWizard):
 
     def _file_text(self, info: engine.FileInfo) -> str:
         kinds = {"xlsx": "Excel 工作簿", "xls": "Excel 97-2003 工作簿", "csv": "CSV 文本"}
-        parts = [f"{kinds.get(info.file_format, info.file_format)}，工作表：" + "、".join(escape(s.name) for s in info.visible_sheets)]
+        parts = [f"{info.format_label or kinds.get(info.file_format, info.file_format)}，工作表：" + "、".join(escape(s.name) for s in info.visible_sheets)]
         if info.encoding:
             parts[0] += f"（文字编码 {info.encoding}）"
         m = info.manifest
