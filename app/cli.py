@@ -185,6 +185,24 @@ def build_parser() -> ChineseArgumentParser:
 # Sub-commands
 
 
+BUSY_MESSAGE = "数据库正被另一个调解工作台窗口或程序使用，{hint}：{db}"
+
+
+def _write_lock(db: Path, hint: str = "请稍后重试"):
+    """The single-writer lock of ``db`` — the one the GUI holds for its whole session — or one Chinese line.
+
+    Every command that writes takes it before the database is even opened (opening may migrate)."""
+    from app.services.dblock import DatabaseLock, DatabaseLocked
+
+    path = db.expanduser().resolve()
+    try:
+        return DatabaseLock(path).acquire()
+    except DatabaseLocked as exc:
+        if exc.busy:
+            raise CliError(BUSY_MESSAGE.format(hint=hint, db=path)) from None
+        raise CliError(str(exc)) from None
+
+
 def _open_existing(db: Path | None):
     from db.session import DatabaseError, open_database
 
@@ -216,15 +234,15 @@ DEMO_LABELS = {
 
 def cmd_demo(args: argparse.Namespace) -> int:
     from app.demo import generate_demo
-    from app.services.dblock import DatabaseLock, DatabaseLocked
     from db.session import DatabaseError, open_database
 
+    lock = _write_lock(args.db)
     try:
-        opened = open_database(args.db)
-    except DatabaseError as exc:
-        raise CliError(str(exc)) from exc
-    try:
-        with DatabaseLock(opened.path):
+        try:
+            opened = open_database(args.db)
+        except DatabaseError as exc:
+            raise CliError(str(exc)) from exc
+        try:
             last = [-1]
 
             def progress(done: int, total: int, stage: str) -> None:
@@ -234,12 +252,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
                     print(f"{stage} {pct}%", file=sys.stderr, flush=True)
 
             summary = generate_demo(opened.session_factory, seed=args.seed, cases=args.cases, progress=progress)
-    except DatabaseLocked as exc:
-        raise CliError(str(exc)) from exc
-    except ValueError as exc:
-        raise CliError(str(exc)) from exc
+        except ValueError as exc:
+            raise CliError(str(exc)) from exc
+        finally:
+            opened.engine.dispose()
     finally:
-        opened.engine.dispose()
+        lock.release()
     print(f"演示数据已生成：{opened.path}")
     for key, label in DEMO_LABELS.items():
         print(f"  {label}：{getattr(summary, key, 0)}")
@@ -301,8 +319,6 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from app.services.importing.command import import_command
-
     header_rows = None
     if args.header_rows:
         m = re.fullmatch(r"\s*(\d+)\s*(?:[-–~]\s*(\d+))?\s*", args.header_rows)
@@ -311,6 +327,20 @@ def cmd_import(args: argparse.Namespace) -> int:
         header_rows = (int(m.group(1)), int(m.group(2) or m.group(1)))
     if args.report is not None and args.report.suffix.lower() != ".xlsx":
         raise CliError(f"报告文件的扩展名应为 .xlsx：{args.report.name}", EXIT_USAGE)
+    if args.db.exists() and not args.dry_run:  # a dry run writes nothing: no lock needed
+        lock = _write_lock(args.db)
+    else:
+        lock = None
+    try:
+        return _run_import(args, header_rows)
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def _run_import(args: argparse.Namespace, header_rows: tuple[int, int] | None) -> int:
+    from app.services.importing.command import import_command
+
     opened = _open_existing(args.db)
     try:
         if args.org:
@@ -390,17 +420,12 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     from app.services.backup import check_backup_file, restore_database
-    from app.services.dblock import DatabaseLock, DatabaseLocked
 
     _existing_database_file(args.db)
     revision = check_backup_file(args.backup)
     if not args.yes:
         raise CliError(f"备份“{args.backup.name}”可以恢复（结构版本 {revision}）。确认用它替换当前数据，请加 --yes", EXIT_USAGE)
-    lock = DatabaseLock(args.db)
-    try:
-        lock.acquire()
-    except DatabaseLocked as exc:
-        raise CliError(f"{exc}（请先关闭调解工作台再恢复）") from None
+    lock = _write_lock(args.db, "请先关闭调解工作台再恢复")
     try:
         before = restore_database(args.backup, args.db)
     finally:
@@ -454,9 +479,36 @@ def run_command(args: argparse.Namespace) -> int:
             return EXIT_FAILURE
         import logging
 
+        from app.core.redact import redact_text
+
+        database = _database_failure(exc)
+        if database is not None:  # a busy database or a conflicting write: one line, details (redacted) logged
+            logging.getLogger(__name__).warning("database failure in command %s", args.command, exc_info=exc)
+            print(database, file=sys.stderr)
+            return EXIT_FAILURE
         logging.getLogger(__name__).exception("unexpected error in command %s", args.command)
-        print(f"内部错误：{type(exc).__name__}: {exc}", file=sys.stderr)
+        first_line = (str(exc).strip().splitlines() or [""])[0]
+        print(redact_text(f"内部错误：{type(exc).__name__}: {first_line}"), file=sys.stderr)
         return EXIT_FAILURE
+
+
+def _database_failure(exc: BaseException) -> str | None:
+    """One Chinese line for SQLite's 'database is locked' / a constraint failure anywhere in ``exc``'s chain."""
+    import sqlite3
+
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        e = todo.pop()
+        if e is None or id(e) in seen:
+            continue
+        seen.add(id(e))
+        if isinstance(e, sqlite3.OperationalError) and ("locked" in str(e) or "busy" in str(e)):
+            return "数据库正被另一个调解工作台窗口或程序使用，请稍后重试"
+        if isinstance(e, sqlite3.IntegrityError):
+            return "数据库中已有相同的记录（数据冲突），本次操作未完成。若另一个程序正在写入该数据库，请稍后重试"
+        todo += [getattr(e, "orig", None), e.__cause__, e.__context__]
+    return None
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:

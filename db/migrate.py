@@ -84,9 +84,16 @@ def migration_engine(path: Path | str) -> Engine:
 
 
 def _first_line(exc: BaseException) -> str:
-    """The driver's own message (no SQL, no parameters) for the log."""
-    orig = getattr(exc, "orig", None) or exc
-    return f"{type(orig).__name__}: {str(orig).splitlines()[0] if str(orig) else ''}"[:300]
+    """What failed, for the log: SQLite's own message (names tables and columns, never values or SQL),
+    else only the exception type and where it was raised (its message might hold a party's name)."""
+    orig = getattr(exc, "orig", None)
+    if isinstance(orig, sqlite3.Error):
+        return f"{type(orig).__name__}: {str(orig).splitlines()[0] if str(orig) else ''}"[:300]
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    where = f" at {Path(tb.tb_frame.f_code.co_filename).name}:{tb.tb_lineno}" if tb is not None else ""
+    return f"{type(exc).__name__}{where}"
 
 
 def _drop_empty_leftovers(connection: Connection) -> None:

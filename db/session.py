@@ -28,7 +28,7 @@ from db.migrate import (  # noqa: F401 (re-exported)
 
 log = logging.getLogger(__name__)
 # The newest revision this program knows; tests/test_migrations.py proves it equals Alembic's head.
-SCHEMA_HEAD = "0005_party_sort_keys"
+SCHEMA_HEAD = "0006_case_search_index"
 
 
 @dataclass

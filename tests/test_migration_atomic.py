@@ -220,7 +220,7 @@ def test_creation_killed_at_random_moments_always_reopens(tmp_path, capsys):
 # --- rollback, foreign key check, one copy per upgrade ---------------------------------------------------
 
 
-def test_failed_upgrade_rolls_back_ddl_and_reuses_its_copy(previous_db, tmp_path, monkeypatch):
+def test_failed_upgrade_rolls_back_ddl_and_reuses_its_copy(previous_db, tmp_path, monkeypatch, caplog):
     template, want = previous_db
     path = fresh_copy(template, tmp_path / "f")
 
@@ -237,6 +237,7 @@ def test_failed_upgrade_rolls_back_ddl_and_reuses_its_copy(previous_db, tmp_path
         assert read_revision(path)[0] == PREVIOUS
         assert "applicant_key" not in columns(path, "cases")  # the DDL was rolled back too
         assert len(backups(path)) == 1  # the second attempt reuses the first copy
+    assert "RuntimeError" in caplog.text and "boom" not in caplog.text  # the log: what and where, no data
     monkeypatch.undo()
     reopen_and_check(path, want)
 

@@ -50,6 +50,8 @@ def _set_child(root, prefix: str, tag: str, text: str, *, w3cdtf: bool = False) 
 
     qname = f"{{{NS[prefix]}}}{tag}"
     el = root.find(qname)
+    if el is None and not text:
+        return False
     if el is None:
         el = etree.SubElement(root, qname)
         changed = True
@@ -66,9 +68,10 @@ def _set_child(root, prefix: str, tag: str, text: str, *, w3cdtf: bool = False) 
     return changed
 
 
-def core_properties(data: bytes | None, info: DocInfo) -> bytes | None:
+def core_properties(data: bytes | None, info: DocInfo, *, dates: bool = True) -> bytes | None:
     """``docProps/core.xml`` carrying ``info`` (Chinese title, subject, author, zh-CN, no template
-    description); ``None`` when ``data`` already says all that."""
+    description; with ``dates``, created = modified = the export's time); ``None`` when ``data``
+    already says all that."""
     root = parse_xml(data or _CORE_XML)
     stamp = info.when.strftime("%Y-%m-%dT%H:%M:%SZ")
     changed = data is None
@@ -81,7 +84,7 @@ def core_properties(data: bytes | None, info: DocInfo) -> bytes | None:
         ("dc", "language", info.language),
     ):
         changed |= _set_child(root, prefix, tag, text)
-    for tag in ("created", "modified"):
+    for tag in ("created", "modified") if dates else ():
         changed |= _set_child(root, "dcterms", tag, stamp, w3cdtf=True)
     return serialize(root) if changed else None
 
@@ -132,13 +135,13 @@ def write_package(path: Path | str, parts: dict[str, bytes]) -> Path:
     return path
 
 
-def apply_properties(parts: dict[str, bytes], info: DocInfo, *, app: bool = True) -> bool:
+def apply_properties(parts: dict[str, bytes], info: DocInfo, *, app: bool = True, dates: bool = True) -> bool:
     """Put ``info`` into the core (and, with ``app``, the application) properties of ``parts`` in place;
     True when a part changed. A package without core properties gets them (part, relationship and
     content type)."""
     changed = False
     had_core = CORE in parts
-    core = core_properties(parts.get(CORE), info)
+    core = core_properties(parts.get(CORE), info, dates=dates)
     if core is not None:
         parts[CORE] = core
         changed = True
@@ -173,19 +176,20 @@ def _declare_core(parts: dict[str, bytes]) -> None:
         parts["[Content_Types].xml"] = serialize(types)
 
 
-def finish_properties_file(path: Path | str, info: DocInfo, *, app: bool = False) -> bool:
+def finish_properties_file(path: Path | str, info: DocInfo, *, app: bool = False, dates: bool = False) -> bool:
     """Rewrite the file at ``path`` only if its properties differ from ``info``; True when rewritten.
-    (For XLSX: openpyxl's app.xml is left as written, so a big workbook is not copied for nothing.)"""
+    (Made for XLSX: openpyxl's app.xml and dates are left as written, so a big workbook the engine
+    already labelled is not copied for nothing.)"""
     with zipfile.ZipFile(path) as zf:
         names = set(zf.namelist())
         core = zf.read(CORE) if CORE in names else None
         app_data = zf.read(APP) if app and APP in names else None
-    if core is not None and core_properties(core, info) is None and (
+    if core is not None and core_properties(core, info, dates=dates) is None and (
         not app or app_properties(app_data, info) is None
     ):
         return False
     parts = read_package(path)
-    if apply_properties(parts, info, app=app):
+    if apply_properties(parts, info, app=app, dates=dates):
         write_package(path, parts)
         return True
     return False

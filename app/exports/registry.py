@@ -8,7 +8,14 @@ Each module in ``app/exports/kinds/`` describes one kind and registers it at imp
     ))
 
 The UI's export page and the command line list :func:`all_kinds` after :func:`load_builtin_kinds`
-and call :func:`run_export`. Nothing here imports docx, openpyxl or Qt.
+and call :func:`run_export`. Nothing here imports docx, openpyxl or Qt at import time.
+
+Every kind's ``run`` is wrapped when the kind is made (issue 20): while it runs, its document
+properties (:class:`app.exports.docmeta.DocInfo`: the kind's Chinese title, subject and author from
+the parameters or ``request.describe(...)``, the 「公文字体」 setting) are the current ones the engines
+save with, and the file it returns is finished afterwards — a DOCX by
+:func:`app.exports.docx_engine.package.finish_docx_file` (fonts, parts, properties), an XLSX's
+properties by :func:`app.exports.docprops.finish_properties_file` — rewritten only when needed.
 
 PyInstaller note: the kind modules are found with :mod:`pkgutil` at run time, so the bundle must
 collect them explicitly (``collect_submodules("app.exports.kinds")`` in build.spec).
@@ -16,9 +23,11 @@ collect them explicitly (``collect_submodules("app.exports.kinds")`` in build.sp
 
 from __future__ import annotations
 
+import functools
 import importlib
 import pkgutil
 import threading
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,6 +73,8 @@ class ExportKind:
         names = [o.name for o in self.options]
         if len(names) != len(set(names)):
             raise ValueError(f"ExportKind {self.name!r}: duplicate option names")
+        if not getattr(self.run, "finishes_output", False):
+            object.__setattr__(self, "run", _finishing(self, self.run))
 
     @property
     def suffix(self) -> str:
@@ -81,6 +92,14 @@ class ExportRequest:
     progress: ProgressCallback | None = None
     cancel: CancelToken = field(default_factory=CancelToken)
 
+    #: The kind's own document properties (``subject``, ``author``, ``description``), see :meth:`describe`.
+    properties: dict[str, str] = field(default_factory=dict)
+
+    def describe(self, **values: str | None) -> None:
+        """Tell the saved file's properties more than the parameters do, e.g.
+        ``request.describe(subject=case_no, author=org_name)``; call before the file is written."""
+        self.properties.update({k: str(v) for k, v in values.items() if v})
+
     def report(self, done: int, total: int | None, stage: str) -> None:
         """Forward to the progress callback, if any."""
         report(self.progress, done, total, stage)
@@ -88,6 +107,43 @@ class ExportRequest:
     def check_cancel(self) -> None:
         """Raise :class:`~app.core.progress.ExportCancelled` if the user cancelled."""
         self.cancel.raise_if_cancelled()
+
+
+def _finishing(kind: ExportKind, raw: Callable[[ExportRequest], Path]) -> Callable[[ExportRequest], Path]:
+    """``raw`` run with the kind's document properties current, its output finished afterwards."""
+
+    @functools.wraps(raw)
+    def run(request: ExportRequest) -> Path:
+        from app.exports.docmeta import export_info, info_for_export
+
+        extra = getattr(request, "properties", None)
+        info = info_for_export(kind.title, kind.description, getattr(request, "params", None) or {},
+                               getattr(request, "session_factory", None),
+                               extra if isinstance(extra, dict) else None)
+        with export_info(info):
+            out = raw(request)
+        finish_output(kind.fmt, out, info)
+        return out
+
+    run.finishes_output = True  # type: ignore[attr-defined]
+    return run
+
+
+def finish_output(fmt: str, out: Any, info: Any) -> bool:
+    """Finish an export's written file (see the module docstring); True when it was rewritten."""
+    try:
+        path = Path(out)
+    except TypeError:
+        return False
+    if not path.is_file() or not zipfile.is_zipfile(path):
+        return False
+    if fmt == "docx":
+        from app.exports.docx_engine.package import finish_docx_file
+
+        return finish_docx_file(path, info)
+    from app.exports.docprops import finish_properties_file
+
+    return finish_properties_file(path, info)
 
 
 _lock = threading.RLock()

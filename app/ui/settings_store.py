@@ -191,3 +191,13 @@ class PersistGeometry:
         for splitter in self._splitters:
             self._store.set(self._splitter_setting(splitter), splitter.saveState().data())
         self._store.sync()
+
+
+def remember_splitter(store: SettingsStore, splitter: QSplitter, name: str) -> None:
+    """Restore ``splitter``'s place saved under ``persist/splitter/<name>`` and save it whenever it moves."""
+    setting = _geometry_setting("splitter", name)
+    saved = store.get(setting)
+    if saved:
+        splitter.restoreState(QByteArray(saved))
+    splitter.setChildrenCollapsible(False)  # restoreState brings back the flag saved with the sizes
+    splitter.splitterMoved.connect(lambda *_a: store.set(setting, splitter.saveState().data()))

@@ -2,6 +2,8 @@
 :class:`LedgerFilters`; :func:`iter_ledger_rows` streams ONE SQL statement with joins and correlated
 subqueries (first applicant + 「等N人」, respondent and its enterprise, mediators, agreement, latest
 performance, latest return visit) with ``yield_per``, so 100,000 cases go out in bounded memory.
+Every row names its 调解组织, and :func:`ledger_organizations` lists those organizations for the manifest,
+so a ledger of several organizations imports back with each case under its own.
 """
 
 from __future__ import annotations
@@ -230,6 +232,22 @@ def count_ledger_rows(session: Session, filters: LedgerFilters) -> int:
     return session.scalar(select(func.count()).select_from(Case).where(*_where(filters))) or 0
 
 
+def ledger_organizations(session: Session, filters: LedgerFilters) -> list[dict[str, str]]:
+    """The organizations the ledger's rows name (its 调解组织 column), for the manifest: name, uuid, region and
+    street codes and kind, so that an import elsewhere finds each one (by uuid, else name and region) or
+    creates it as it was."""
+    stmt = (
+        select(Organization.name, Organization.uuid, Organization.region_code, Organization.street_code,
+               Organization.kind)
+        .where(Organization.id.in_(select(Case.organization_id).where(*_where(filters))))
+        .order_by(Organization.id)
+    )
+    return [
+        {"name": name, "uuid": uuid, "region_code": region or "", "street_code": street or "", "kind": kind or ""}
+        for name, uuid, region, street, kind in session.execute(stmt)
+    ]
+
+
 def _ledger_statement(filters: LedgerFilters):
     ap = aliased(CaseParty, name="ap")
     rp = aliased(CaseParty, name="rp")
@@ -313,6 +331,7 @@ def _ledger_statement(filters: LedgerFilters):
         Case.archived_on,
         Case.remark,
         Organization.street_code.label("org_street"),
+        Organization.name.label("org_name"),
         ap.name.label("ap_name"),
         ap.id_number.label("ap_id"),
         ap.phone.label("ap_phone"),
@@ -440,6 +459,7 @@ def iter_ledger_rows(
 
         yield {
             "case_no": r.case_no,
+            "organization": r.org_name,
             "received_on": r.received_on,
             "source": sources.get(r.source, r.source),
             "apply_mode": mode_labels.get(r.apply_mode, r.apply_mode),

@@ -14,10 +14,16 @@ both, and :func:`ensure_east_asian_fonts` fills in any run that still lacks one 
 Templates are data, never code: :func:`render_template` renders in Jinja2's immutable sandbox and
 refuses a template that reaches past the fields it is given (see ``templates``).
 
+Every document is finished at save time for Word and WPS on any office PC (issue 20; ``package``,
+``fonttable``): the faces follow the 「公文字体」 setting (GB2312 faces or those Windows ships), each East
+Asian font is declared with charset 86 and an altName, the theme's East Asian fonts are set, no Japanese
+fonts, thumbnail or customXml parts remain, and an export's properties are Chinese.
+
 Modules: ``layout`` (numbers and low-level run/paragraph helpers; the bottom module), ``document``
 (new document, page numbers, content), ``tables``, ``fonts`` (ensure_east_asian_fonts), ``sandbox``
-(the template check), ``templates`` (save_docx, render_template). They import python-docx, app.core and
-app.exports.registry, and each other only downwards. This ``__init__`` re-exports what callers use.
+(the template check), ``fonttable`` and ``package`` (finishing the saved zip: fonts, parts, properties),
+``templates`` (save_docx, render_template). They import python-docx, app.core, app.exports.docmeta and
+app.exports.docprops, and each other only downwards (never app.exports.registry: it calls ``package``). This ``__init__`` re-exports what callers use.
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ from app.exports.docx_engine.document import (
     new_document,
 )
 from app.exports.docx_engine.fonts import _style_east_asia, ensure_east_asian_fonts
+from app.exports.docx_engine.fonttable import FONT_FACTS, facts_for, is_cjk_name
 from app.exports.docx_engine.layout import (
     BODY_SIZE_PT,
     FOOTER_DISTANCE_MM,
@@ -72,6 +79,7 @@ from app.exports.docx_engine.layout import (
     ppr_successors,
     set_run_font,
 )
+from app.exports.docx_engine.package import finish_docx_bytes, finish_docx_file, finish_docx_parts, write_docx
 from app.exports.docx_engine.tables import (
     _ALIGN,
     _border_el,
@@ -102,6 +110,13 @@ __all__ = [
     "TEXT_WIDTH_MM",
     "TITLE_LINE_PT",
     "DocxImage",
+    "FONT_FACTS",
+    "facts_for",
+    "finish_docx_bytes",
+    "finish_docx_file",
+    "finish_docx_parts",
+    "is_cjk_name",
+    "write_docx",
     "add_attachment_label",
     "add_blank_line",
     "add_body",

@@ -21,7 +21,7 @@ from jinja2 import nodes
 from jinja2.exceptions import SecurityError, TemplateSyntaxError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from app.exports.registry import ExportError
+from app.core.errors import OutputError as ExportError
 
 #: Names a template may use without the context giving them (Jinja's loop variable).
 BUILTIN_NAMES = frozenset({"loop"})

@@ -8,18 +8,16 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from app.core.atomic import atomic_output
+from app.core.errors import OutputError as ExportError
 from app.exports.docx_engine.fonts import ensure_east_asian_fonts
-from app.exports.registry import ExportError
+from app.exports.docx_engine.package import write_docx
 
 
 def save_docx(doc, out_path: Path | str) -> Path:
-    """Fill in missing East Asian fonts and write ``doc`` atomically to ``out_path``."""
-    out_path = Path(out_path)
+    """Fill in missing East Asian fonts and write ``doc`` atomically to ``out_path``, finished for Word and
+    WPS (font declarations, 「公文字体」, no thumbnail; see :mod:`.package`)."""
     ensure_east_asian_fonts(doc)
-    with atomic_output(out_path) as tmp:
-        doc.save(str(tmp))
-    return out_path
+    return write_docx(doc, out_path)
 
 
 class DocxImage:
@@ -82,14 +80,12 @@ def render_docx_template(template_path: Path | str, context: Mapping[str, Any]):
 
 def render_template(template_path: Path | str, context: Mapping[str, Any], out_path: Path | str) -> Path:
     """Render a docxtpl (Jinja2) template with ``context`` (see :func:`render_docx_template`), fill in
-    missing East Asian fonts, and write the result atomically to ``out_path``.
+    missing East Asian fonts, and write the result atomically (and finished, see :func:`save_docx`) to
+    ``out_path``.
 
     Template gotcha: ``{%tr for r in rows %}`` and ``{%tr endfor %}`` must each sit in a row of
     their own; the row between them is repeated.
     """
-    out_path = Path(out_path)
     tpl = render_docx_template(template_path, context)
     ensure_east_asian_fonts(tpl.docx)
-    with atomic_output(out_path) as tmp:
-        tpl.save(str(tmp))
-    return out_path
+    return write_docx(tpl, out_path)

@@ -142,18 +142,15 @@ def fix_signatures(doc) -> int:
 def render_case_document(template: Path, context: dict[str, Any], out: Path) -> Path:
     """Render a docxtpl template in the engine's sandbox (values XML-escaped; a template reaching past its
     fields is refused), fix the signature indents, give every run an East Asian font, and write ``out``
-    atomically."""
-    from app.core.atomic import atomic_output
-    from app.exports.docx_engine import ensure_east_asian_fonts, render_docx_template
+    atomically, finished for Word and WPS (fonts, properties; see app.exports.docx_engine.package)."""
+    from app.exports.docx_engine import ensure_east_asian_fonts, render_docx_template, write_docx
 
     if not template.exists():
         raise ExportError(f"找不到文书模板：{template.name}（可运行 tools/make_templates.py 重新生成）")
     tpl = render_docx_template(template, context)
     fix_signatures(tpl.docx)
     ensure_east_asian_fonts(tpl.docx)
-    with atomic_output(out) as tmp:
-        tpl.save(str(tmp))
-    return out
+    return write_docx(tpl, out)
 
 
 def _make_run(spec: DocSpec) -> Callable[[ExportRequest], Path]:
@@ -167,6 +164,7 @@ def _make_run(spec: DocSpec) -> Callable[[ExportRequest], Path]:
             case = find_case(session, params.get("case"))
             ctx = case_context(session, case, mask=mask)
             spec.check(case, ctx, params)
+        request.describe(subject=ctx["case"]["no"], author=ctx["org"]["name"])
         ctx["rejection"]["because"] = _because(ctx["rejection"]["reason"])
         ctx["termination"]["because"] = _because(ctx["termination"]["reason"])
         request.check_cancel()

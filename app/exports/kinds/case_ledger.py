@@ -9,12 +9,15 @@ Filters (all optional, on 收到申请日期 unless noted): ``year``, ``quarter`
 ``dispute_type``, ``source``, ``search`` (case number, names, ID numbers, enterprise), ``overdue``; the
 keys of the case list's filter (``CaseFilter.to_params()``: ``organization_id``, ``mediator_id``, ``status``
 ``open``) are understood too, so the list page exports what it shows. Deleted cases are never exported. ID numbers and phones are masked unless ``full_info`` (「导出完整信息」).
+Each row names its 调解组织 and the manifest lists those organizations (uuid, region code, kind), so the file
+imports back — into this database or another — with every case under its own organization.
 
     python -m app export case-ledger --db PATH --out 台账.xlsx --year 2026 --quarter 1 --org 南市
 """
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -23,10 +26,12 @@ from app.exports.registry import ExportKind, ExportOption, ExportRequest, regist
 from app.services.formatting import format_date_cn
 
 TEMPLATE = "case-ledger"
+MAX_MANIFEST_CELL = 30000  # an XLSX cell holds 32,767 characters
 
 
 def run(request: ExportRequest) -> Path:
     from app.exports.case_data import count_ledger_rows, iter_ledger_rows, ledger_filters, parse_bool_param
+    from app.exports.case_data.ledger import ledger_organizations
     from app.exports.xlsx_engine import load_table_config, write_table_xlsx
 
     params = request.params
@@ -36,6 +41,9 @@ def run(request: ExportRequest) -> Path:
     with request.session_factory() as session:
         filters = ledger_filters(session, params)
         total = count_ledger_rows(session, filters)
+        author = params.get("unit") or filters.organization_name
+        request.describe(subject="　".join(p for p in (filters.organization_name, filters.period_label) if p),
+                         author=author)
         request.check_cancel()
         header_values = {
             "org": filters.organization_name,
@@ -51,6 +59,9 @@ def run(request: ExportRequest) -> Path:
             "period": filters.period_label,
             "full_info": "1" if full_info else "0",
         }
+        orgs = ledger_organizations(session, filters)
+        if len(json.dumps(orgs, ensure_ascii=False)) <= MAX_MANIFEST_CELL:
+            manifest["organizations"] = orgs  # how the 调解组织 column's names are found again on import
         return write_table_xlsx(
             request.out,
             config,

@@ -120,6 +120,7 @@ def _write_sheet(wb, name: str, spec: Mapping[str, Any], period: Any, scope: Any
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.properties import PageSetupProperties
 
+    from app.core.xlsx_cells import append_row, set_text
     from app.services.stats import balance_check, table_rows
 
     ws = wb.create_sheet(name)
@@ -147,19 +148,19 @@ def _write_sheet(wb, name: str, spec: Mapping[str, Any], period: Any, scope: Any
     values.update(period=period.label, scope="" if scope.kind == "all" else scope.label)
     from app.exports.xlsx_engine import BLANK_FILL_IN, _fill_placeholders
 
-    ws.append([_fill_placeholders(spec.get("title", ""), values, "")])
+    append_row(ws, [_fill_placeholders(spec.get("title", ""), values, "")])  # data (unit, 简称) stays text
     ws["A1"].font = Font(name=spec.get("title_font", "黑体"), size=float(spec.get("title_size", 16)))
     ws["A1"].alignment = center
     ws.merge_cells(f"A1:{last}1")
     ws.row_dimensions[1].height = 32
-    ws.append([_fill_placeholders(spec.get("subtitle", ""), values, BLANK_FILL_IN)])
+    append_row(ws, [_fill_placeholders(spec.get("subtitle", ""), values, BLANK_FILL_IN)])
     ws["A2"].font = body
     ws["A2"].alignment = left
     ws.merge_cells(f"A2:{last}2")
     ws.row_dimensions[2].height = 22
 
     heads = [c["label"] for c in base_cols[:3]] + [h for h, _f in columns]
-    ws.append(heads)
+    append_row(ws, heads)  # an organization's 简称 such as "=HYPERLINK(…)" is a heading, never a formula
     for i in range(1, ncols + 1):
         cell = ws.cell(row=3, column=i)
         cell.font, cell.alignment, cell.border, cell.fill = bold, center, border, fill
@@ -171,7 +172,7 @@ def _write_sheet(wb, name: str, spec: Mapping[str, Any], period: Any, scope: Any
         r = 4 + idx
         excel_row[row["row"]] = r
         ws.cell(row=r, column=1, value=row["row"]).alignment = center
-        ws.cell(row=r, column=2, value=row["label"]).alignment = left
+        set_text(ws.cell(row=r, column=2), row["label"]).alignment = left
         ws.cell(row=r, column=3, value=row["unit"]).alignment = center
         for j, table in enumerate(tables):
             value, fmt = _cell_value(table[idx])
@@ -195,7 +196,7 @@ def _write_sheet(wb, name: str, spec: Mapping[str, Any], period: Any, scope: Any
     checked = []
     for check in checks:
         r += 1
-        ws.cell(row=r, column=2, value=check["label"]).alignment = left
+        set_text(ws.cell(row=r, column=2), check["label"]).alignment = left
         for j in range(n_value):
             col = get_column_letter(4 + j)
             lhs = ",".join(f"{col}{excel_row[x]}" for x in check["left"])
@@ -212,7 +213,7 @@ def _write_sheet(wb, name: str, spec: Mapping[str, Any], period: Any, scope: Any
     balance = balance_check(columns[0][1])
     r += 1
     ws.cell(row=r, column=1, value="程序核对").alignment = center
-    ws.cell(row=r, column=2, value=balance["text"]).alignment = left
+    set_text(ws.cell(row=r, column=2), balance["text"]).alignment = left
     ws.merge_cells(start_row=r, start_column=2, end_row=r, end_column=ncols)
     ws.row_dimensions[r].height = 36
     for i in range(1, ncols + 1):
@@ -225,7 +226,7 @@ def _write_sheet(wb, name: str, spec: Mapping[str, Any], period: Any, scope: Any
                  for n in notes]
     for note in notes:
         r += 1
-        ws.cell(row=r, column=1, value=note).alignment = left
+        set_text(ws.cell(row=r, column=1), note).alignment = left
         ws.cell(row=r, column=1).font = Font(name=font, size=size - 1)
         ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=ncols)
         chars = sum(2 if ord(ch) > 0x2E80 else 1 for ch in note)
@@ -249,6 +250,7 @@ def run_statistics_table(request: ExportRequest) -> Path:
 
     from app.core.atomic import atomic_output
     from app.core.version import __version__
+    from app.core.xlsx_cells import append_row
     from app.exports.xlsx_engine import MANIFEST_SHEET
     from app.services import stats
 
@@ -305,8 +307,7 @@ def run_statistics_table(request: ExportRequest) -> Path:
     }
     ms.append(["key", "value"])
     for key, value in info.items():
-        ms.append([key, value])
-        ms.cell(row=ms.max_row, column=2).data_type = "s"
+        append_row(ms, [key, value])
     request.report(total_steps, total_steps, "正在保存文件…")
     with atomic_output(request.out) as tmp:
         wb.save(str(tmp))

@@ -1,5 +1,6 @@
 """The hidden ``_manifest`` sheet of an exported XLSX: what it records (kind, template version, app
-version, time, row count, header rows, columns, filters) and :func:`read_manifest` to read it back.
+version, time, row count, header rows, columns, filters) and :func:`read_manifest` to read it back; and
+:func:`set_properties`, the workbook's (Chinese) document properties.
 """
 
 from __future__ import annotations
@@ -28,6 +29,27 @@ def styled_text(ws, value: Any):
     cell = WriteOnlyCell(ws, value)
     cell.data_type = "s"
     return cell
+
+
+def set_properties(wb, config: TableConfig, header_values: Mapping[str, Any]) -> None:
+    """The workbook's document properties in Chinese: during an export those of its
+    :class:`~app.exports.docmeta.DocInfo` (title = the form's name, subject, author = the organization),
+    else the table's title; 「调解工作台 <version>」 as last modified by (and creator when no author)."""
+    from app.exports.docmeta import app_signature, current_info
+    from app.exports.xlsx_engine.values import _fill_placeholders
+
+    props = wb.properties
+    info = current_info()
+    props.lastModifiedBy = app_signature()
+    props.language = "zh-CN"
+    if info is None:
+        props.title = _fill_placeholders(config.title, header_values, "").strip() or config.kind
+        props.creator = app_signature()
+        return
+    props.title = info.value("title")
+    props.subject = info.value("subject") or None
+    props.creator = info.creator
+    props.description = info.value("description") or None
 
 
 def _app_name() -> str:

@@ -14,7 +14,12 @@ from typing import Any
 from app.core.atomic import atomic_output
 from app.core.progress import CancelToken, ProgressCallback, report
 from app.exports.xlsx_engine.config import TableConfig
-from app.exports.xlsx_engine.manifest import MANIFEST_SHEET, _app_name, _manifest_entries, styled_text
+from app.exports.xlsx_engine.manifest import (
+    MANIFEST_SHEET,
+    _manifest_entries,
+    set_properties,
+    styled_text,
+)
 from app.exports.xlsx_engine.values import (
     BLANK_FILL_IN,
     _fill_placeholders,
@@ -179,8 +184,7 @@ def write_table_xlsx(
     cancel.raise_if_cancelled()
 
     wb = Workbook(write_only=True)
-    wb.properties.creator = _app_name()
-    wb.properties.title = config.kind
+    set_properties(wb, config, header_values)
     try:
         ws = wb.create_sheet(config.sheet)
         styles = _register_styles(wb, config)

@@ -1,5 +1,6 @@
-"""The filter of the case list: :class:`CaseFilter`, the ``WHERE`` built from it (search words, 仅看逾期 …),
-:func:`count_cases`, and the default holiday calendar the queries use."""
+"""The filter of the case list: :class:`CaseFilter`, the ``WHERE`` built from it (search words through
+:mod:`.search`, 仅看逾期 …), :func:`count_cases` (exact, or capped while typing: :class:`CaseCount`), and the
+default holiday calendar the queries use."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.services.calendar import WorkCalendar
+from app.services.case_list.search import escape_like, search_conditions
 from app.services.deadlines import acceptance_due
 from app.services.validation import normalize_text
 from db.enums import CaseStatus, CloseType, PerfStatus
@@ -72,8 +74,7 @@ class CaseFilter:
         return cls(**kw)
 
 
-def _escape_like(term: str) -> str:
-    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+_escape_like = escape_like  # the name this module first used
 
 
 def last_overdue_receipt(today: date, calendar: WorkCalendar) -> date:
@@ -129,7 +130,10 @@ def overdue_condition(today: date, calendar: WorkCalendar) -> ColumnElement[bool
 _overdue_condition = overdue_condition  # the name the ledger export first used
 
 
-def _conditions(flt: CaseFilter, today: date, calendar: WorkCalendar) -> list[ColumnElement[bool]]:
+def _conditions(
+    flt: CaseFilter, today: date, calendar: WorkCalendar, session: Session | None = None
+) -> list[ColumnElement[bool]]:
+    """The ``WHERE`` of ``flt``; with ``session`` the search words use its database's search index."""
     cond: list[ColumnElement[bool]] = [Case.deleted_at.is_(None)]
     if flt.status == OPEN_STATUS:
         cond.append(Case.status.in_(_OPEN))
@@ -150,8 +154,7 @@ def _conditions(flt: CaseFilter, today: date, calendar: WorkCalendar) -> list[Co
         )
     if flt.overdue:
         cond.append(overdue_condition(today, calendar))
-    for term in flt.search_terms:
-        cond.append(Case.search_text.like(f"%{_escape_like(term)}%", escape="\\"))
+    cond.extend(search_conditions(session, flt.search_terms))
     return cond
 
 
@@ -165,8 +168,47 @@ def count_cases(
     """How many (not deleted) cases match the filter."""
     flt = flt or CaseFilter()
     cal = calendar if calendar is not None else _default_calendar()
-    stmt = select(func.count()).select_from(Case).where(*_conditions(flt, today or date.today(), cal))
+    stmt = select(func.count()).select_from(Case).where(*_conditions(flt, today or date.today(), cal, session))
     return int(session.scalar(stmt) or 0)
+
+
+#: Above this many matches the count shown while typing is 「1 万条以上」 (counting them all costs more than
+#: finding the first page).
+COUNT_CAP = 10_000
+
+
+@dataclass(frozen=True)
+class CaseCount:
+    """A count that stops at ``cap``: ``n`` is exact when ``exact``, else more than ``cap`` cases match."""
+
+    n: int
+    exact: bool
+    cap: int = COUNT_CAP
+
+    @property
+    def text(self) -> str:
+        """「1,234」, or 「1 万条以上」 past the cap (the count label: 共 {text} 件 / 共 1 万条以上)."""
+        if self.exact:
+            return f"{self.n:,}"
+        if self.cap % 10_000 == 0:
+            return f"{self.cap // 10_000} 万条以上"
+        return f"{self.cap:,} 条以上"
+
+
+def count_cases_capped(
+    session: Session,
+    flt: CaseFilter | None = None,
+    *,
+    cap: int = COUNT_CAP,
+    today: date | None = None,
+    calendar: WorkCalendar | None = None,
+) -> CaseCount:
+    """:func:`count_cases`, but stops counting past ``cap`` (for each keystroke of the search box)."""
+    flt = flt or CaseFilter()
+    cal = calendar if calendar is not None else _default_calendar()
+    inner = select(Case.id).where(*_conditions(flt, today or date.today(), cal, session)).limit(cap + 1)
+    n = int(session.scalar(select(func.count()).select_from(inner.subquery())) or 0)
+    return CaseCount(min(n, cap), n <= cap, cap)
 
 
 _calendar_cache: WorkCalendar | None = None

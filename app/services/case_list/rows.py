@@ -77,7 +77,7 @@ def fetch_case_rows(
     ids = list(
         session.scalars(
             select(Case.id)
-            .where(*_conditions(flt, today, cal))
+            .where(*_conditions(flt, today, cal, session))
             .order_by(*_order_by(order_by, descending))
             .offset(max(offset, 0))
             .limit(limit)
@@ -107,7 +107,7 @@ def fetch_case_ids(
     cal = calendar if calendar is not None else _default_calendar()
     stmt = (
         select(Case.id)
-        .where(*_conditions(flt, today or date.today(), cal))
+        .where(*_conditions(flt, today or date.today(), cal, session))
         .order_by(*_order_by(order_by, descending))
     )
     return array("q", session.scalars(stmt))

@@ -11,6 +11,18 @@ EXIT_UNREADABLE = 2
 SHOW_PROBLEMS = 30
 
 
+#: what the services say to the user, and how to do it on the command line (the wizard's text names no option)
+CLI_HINTS = (("导入时选择调解组织", "（命令行用 --org）"),)
+
+
+def cli_message(message: str) -> str:
+    """A service's message as the command line prints it: with the option that does what it asks."""
+    for words, hint in CLI_HINTS:
+        if words in message and hint not in message:
+            return message + hint
+    return message
+
+
 def import_command(
     session_factory,
     kind: str,
@@ -68,7 +80,7 @@ def import_command(
     warnings = [p for p in result.problems if p.level != "error"]
     for p in errors[:SHOW_PROBLEMS]:
         value = f"“{p.value}”" if p.value else ""
-        print(f"  {p.where}{value}：{p.message}", file=err)
+        print(f"  {p.where}{value}：{cli_message(p.message)}", file=err)
     if len(errors) > SHOW_PROBLEMS:
         print(f"  ……另有 {len(errors) - SHOW_PROBLEMS} 个问题" + ("，见报告" if report else "，用 --report 输出完整清单"), file=err)
     if warnings:

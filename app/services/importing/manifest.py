@@ -13,6 +13,7 @@ joined by a newline, trailing empty rows dropped.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import shutil
 import tempfile
@@ -38,6 +39,7 @@ CHECKSUM = "checksum"
 CHECKSUM_KIND = "checksum_algo"
 NIL_KIND = "nil-report"
 REPORT_KIND = "report_kind"  # what a nil report stands for
+ORGANIZATIONS = "organizations"  # the organizations a multi-organization export's rows name (JSON list)
 
 
 @dataclass
@@ -60,6 +62,8 @@ class ManifestInfo:
     masked: bool = False  # ID numbers and phones were masked in this export
     organization_uuid: str = ""  # the organization the export was limited to, if any
     organization_name: str = ""
+    #: the organizations the rows name (a ledger's 调解组织 column): name → {uuid, region_code, street_code, kind}
+    organizations: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def nil(self) -> bool:
@@ -134,13 +138,27 @@ def parse_manifest(raw: Mapping[str, str] | None) -> ManifestInfo | None:
     info.organization_uuid = raw.get("organization", "")
     filters = raw.get("filters", "")
     if filters.startswith("{"):
-        import json
-
         try:
             info.organization_name = str(json.loads(filters).get("org", ""))
         except (ValueError, AttributeError):
             pass
+    info.organizations = _organizations(raw.get(ORGANIZATIONS, ""))
     return info
+
+
+def _organizations(text: str) -> dict[str, dict[str, str]]:
+    """The manifest's list of organizations (JSON: [{"name", "uuid", "region_code", "street_code", "kind"}, …])."""
+    if not text.startswith("["):
+        return {}
+    try:
+        items = json.loads(text)
+    except ValueError:
+        return {}
+    out: dict[str, dict[str, str]] = {}
+    for item in items if isinstance(items, list) else ():
+        if isinstance(item, dict) and isinstance(item.get("name"), str) and item["name"].strip():
+            out[item["name"].strip()] = {k: str(item.get(k) or "") for k in ("uuid", "region_code", "street_code", "kind")}
+    return out
 
 
 def read_file_manifest(path: Path | str) -> ManifestInfo | None:

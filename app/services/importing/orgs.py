@@ -1,9 +1,16 @@
 """Which organization imported rows belong to.
 
-In order: the organization the user chose (``--org``, or the wizard's choice); the sender named in a file
-sent upward (by uuid, then exact name — created at the district when it is not there yet, with the
-township's own uuid so that later files find it); the organization an export was limited to; the only
-organization of the database. A row that names its organization in a column (所属调解组织) uses that one.
+The default, for rows that do not name one: the organization the user chose (the wizard's choice, or the
+command line's); the sender named in a file sent upward (by uuid, then exact name — created at the district
+when it is not there yet, with the township's own uuid so that later files find it); the organization an
+export was limited to; the only organization of the database.
+
+A row that names its organization in a column (调解组织, 所属调解组织) always uses that one, whatever was
+chosen. When the file is this program's export, its manifest lists the organizations its rows name (uuid,
+region and street codes, kind): such a name is matched by uuid, else by name with the same region code, else
+the organization is created with the sender's uuid and codes — never matched loosely to another one. Other
+names (a township's own ledger) are matched exactly, else by a unique partial name (with a warning), else
+created.
 """
 
 from __future__ import annotations
@@ -24,6 +31,8 @@ class OrgRef:
     uuid: str | None = None
     region_code: str | None = None
     how: str = ""
+    kind: str = ""  # org_kind code for a new organization ('' = guessed from the name)
+    street_code: str | None = None
 
     @property
     def create(self) -> bool:
@@ -51,6 +60,7 @@ class OrgResolver:
     def __init__(self, session: Session, option: int | str | None, manifest: ManifestInfo | None) -> None:
         self.session = session
         self._by_name: dict[str, OrgRef] = {}
+        self.listed: dict[str, dict[str, str]] = dict(manifest.organizations) if manifest is not None else {}
         self.default: OrgRef | None = None
         if option not in (None, ""):
             from app.services.organizations import find_organization
@@ -90,6 +100,10 @@ class OrgResolver:
         key = name.strip()
         if key in self._by_name:
             return self._by_name[key], None
+        if key in self.listed:
+            ref = self._listed(key, self.listed[key])
+            self._by_name[key] = ref
+            return ref, None if ref.id is not None else f"库中没有调解组织“{key}”，导入时将新建"
         s = self.session
         exact = s.scalars(select(Organization).where(Organization.name == key).limit(2)).all()
         warning = None
@@ -113,6 +127,30 @@ class OrgResolver:
         self._by_name[key] = ref
         return ref, warning
 
+    def _listed(self, name: str, entry: dict[str, str]) -> OrgRef:
+        """An organization named by this program's export: by uuid, else same name and region, else to create."""
+        s = self.session
+        uuid = entry.get("uuid") or None
+        region = entry.get("region_code") or None
+        street = entry.get("street_code") or None
+        if uuid:
+            org = s.scalar(select(Organization).where(Organization.uuid == uuid))
+            if org is not None:
+                return OrgRef(org.id, org.name, org.uuid, org.region_code, "listed")
+        same = s.scalars(select(Organization).where(Organization.name == name).order_by(Organization.id)).all()
+
+        def fits(o: Organization) -> bool:
+            return (not region or not o.region_code or o.region_code == region) and (
+                not street or not o.street_code or o.street_code == street)
+
+        fitting = [o for o in same if fits(o)]
+        fitting.sort(key=lambda o: (o.region_code != region, o.street_code != street, o.id))
+        if fitting:
+            o = fitting[0]
+            return OrgRef(o.id, o.name, o.uuid, o.region_code, "listed")
+        return OrgRef(None, name, uuid, region or (street[:6] if street else None), "listed",
+                      kind=entry.get("kind") or "", street_code=street)
+
     def ensure(self, ref: OrgRef, ctx=None) -> int:
         """The id of ``ref``'s organization, creating it (write phase) when it is not in the database."""
         if ref.id is not None:
@@ -121,13 +159,13 @@ class OrgResolver:
         org = None
         if ref.uuid:
             org = s.scalar(select(Organization).where(Organization.uuid == ref.uuid))
-        if org is None:
+        if org is None and ref.how != "listed":  # a listed name was matched by name and region already
             org = s.scalar(select(Organization).where(Organization.name == ref.name).limit(1))
         if org is None:
             code = ref.region_code or ""
             region = code[:6] if len(code) >= 6 and code[:6].isdigit() else None
-            street = code if len(code) in (9, 12) and code.isdigit() else None
-            org = Organization(name=ref.name, kind=guess_org_kind(ref.name), region_code=region, street_code=street)
+            street = ref.street_code or (code if len(code) in (9, 12) and code.isdigit() else None)
+            org = Organization(name=ref.name, kind=self._kind(ref), region_code=region, street_code=street)
             if ref.uuid:
                 org.uuid = ref.uuid
             s.add(org)
@@ -136,3 +174,12 @@ class OrgResolver:
                 ctx.count_created("调解组织")
         ref.id = org.id
         return org.id
+
+    def _kind(self, ref: OrgRef) -> str:
+        """The export's org_kind code when this database knows it, else one guessed from the name."""
+        if ref.kind:
+            from db.lookups import ORG_KIND, lookup_labels
+
+            if ref.kind in lookup_labels(self.session, ORG_KIND):
+                return ref.kind
+        return guess_org_kind(ref.name)

@@ -1,7 +1,9 @@
 """Step 4 of an import: every row parsed, checked and matched to the database (:class:`Preview`); nothing written.
 
-Blank rows, total rows (合计、小计 …) and notes under the table (填表人、说明 …) are skipped and listed; the
-manifest of a file this program exported is checked against what the file now holds.
+Blank rows, total rows (合计、小计 …), signature and footer lines (审核人、填表人、负责人、制表、盖章、填报日期、
+备注说明 …) and notes under the table (说明、注 …) are skipped and listed (:class:`SkippedRow`, and a note
+naming them in the preview); the manifest of a file this program exported is checked against what the file
+now holds.
 """
 
 from __future__ import annotations
@@ -21,7 +23,12 @@ from app.services.importing.records import SUMMARY_LABELS, ImportOptions, Proble
 from app.services.validation import ValidationError, normalize_text
 
 _TOTAL_WORDS = ("合计", "总计", "小计", "共计", "累计", "总数")
-_NOTE_PREFIXES = ("填表人", "制表人", "审核人", "负责人", "单位负责人", "填报人", "注:", "注：", "说明", "备注:", "备注：", "制表日期", "填表日期", "联系电话")
+_NOTE_PREFIXES = ("注:", "注：", "说明", "备注:", "备注：", "联系电话")
+#: how the signature and footer lines under a table begin (compared without spaces and colons)
+_SIGNATURE_PREFIXES = ("审核人", "审核", "审批人", "复核人", "填表人", "填报人", "制表人", "制表", "统计人", "负责人",
+                       "单位负责人", "主要负责人", "分管领导", "填报日期", "填表日期", "制表日期", "报送日期", "备注说明",
+                       "填报说明", "单位盖章", "单位(盖章)", "单位（盖章）", "(盖章)", "（盖章）", "盖章")
+_SHOWN_SKIPPED = 10  # skipped signature and note rows named in the preview's notes
 
 
 @dataclass
@@ -61,12 +68,15 @@ class Preview:
         blank = sum(1 for s in self.skipped if s.reason == "blank")
         totals = sum(1 for s in self.skipped if s.reason == "total")
         notes = sum(1 for s in self.skipped if s.reason == "note")
+        signatures = sum(1 for s in self.skipped if s.reason == "signature")
         if blank:
             parts.append(f"跳过空行 {blank} 行")
         if totals:
             parts.append(f"跳过合计行 {totals} 行")
         if notes:
             parts.append(f"跳过说明文字 {notes} 行")
+        if signatures:
+            parts.append(f"跳过签名栏 {signatures} 行")
         return "，".join(parts) + "。"
 
 
@@ -74,9 +84,21 @@ def _filled(v: Any) -> bool:
     return v is not None and (not isinstance(v, str) or bool(v.strip()) and not is_blank(v))
 
 
+def _signature(row: tuple[Any, ...]) -> bool:
+    """A signature or footer line: its first filled cell begins 审核人、填表人、负责人、制表、填报日期、备注说明 …
+    or says 盖章."""
+    first = next((v for v in row if _filled(v)), None)
+    if not isinstance(first, str):
+        return False
+    compact = normalize_text(first).replace(" ", "").replace(":", "").replace("：", "")
+    return compact.startswith(_SIGNATURE_PREFIXES) or "盖章" in compact
+
+
 def _row_kind(row: tuple[Any, ...], mapped_idx: Sequence[int]) -> tuple[str, str] | None:
-    """('blank'|'total'|'note', text) for rows to skip, None for data rows."""
+    """('blank'|'total'|'note'|'signature', text) for rows to skip, None for data rows."""
     n = len(row)
+    if any(_filled(v) for v in row) and _signature(row):
+        return ("signature", " ".join(cell_text(v) for v in row if _filled(v))[:60])
     if not any(_filled(row[i]) for i in mapped_idx if i < n):
         texts = [cell_text(v) for v in row if _filled(v)]
         return ("blank", " ".join(texts)[:60])
@@ -187,7 +209,18 @@ def _parse_rows(
     while skipped and skipped[-1].reason == "blank" and skipped[-1].row == len(raw_rows):
         skipped.pop()
     _manifest_notes(ctx, plan, len(rows))
+    _skipped_note(ctx, skipped)
     return rows, skipped
+
+
+def _skipped_note(ctx: ImportContext, skipped: list[SkippedRow]) -> None:
+    """Name the signature, note and total rows that will be skipped, so the preview shows the decision."""
+    shown = [s for s in skipped if s.reason in ("signature", "note", "total")]
+    if not shown:
+        return
+    text = "；".join(f"第{s.row}行 {s.reason_label}“{s.text}”" for s in shown[:_SHOWN_SKIPPED])
+    more = f"；另有 {len(shown) - _SHOWN_SKIPPED} 行" if len(shown) > _SHOWN_SKIPPED else ""
+    ctx.note(f"跳过的行（不导入）：{text}{more}。", "warning")
 
 
 def _check_and_resolve(ctx: ImportContext, rows: list[RowData], progress, cancelled) -> None:

@@ -102,20 +102,24 @@ class RowData:
         return ACTION_LABELS.get(self.action, self.action)
 
 
+SKIP_LABELS = {"blank": "空行", "total": "合计行", "note": "说明文字", "signature": "签名栏（审核人、填表人、盖章等）"}
+
+
 @dataclass
 class SkippedRow:
     row: int
-    reason: str  # 'blank' / 'total' / 'note'
+    reason: str  # 'blank' / 'total' / 'note' / 'signature'
     text: str = ""
 
     @property
     def reason_label(self) -> str:
-        return {"blank": "空行", "total": "合计行", "note": "说明文字"}.get(self.reason, self.reason)
+        return SKIP_LABELS.get(self.reason, self.reason)
 
 
 __all__ = [
     "ACTION_LABELS",
     "MATCH_LABELS",
+    "SKIP_LABELS",
     "SUMMARY_LABELS",
     "Change",
     "ImportOptions",

@@ -55,6 +55,11 @@ def open_source(path: Path | str) -> SourceFile:
         return _wps_label(XlsxSource(path), suffix)
     if suffix in (".csv", ".txt", ".tsv"):
         return CsvSource(path)
+    if sample.lstrip().lower().startswith(b"mime-version:"):
+        raise ImportFileError(
+            f"“{path.name}”是“单个文件网页”（MHT）格式，本程序无法直接读取。"
+            "请用 Excel 或 WPS 打开后“另存为”Excel 工作簿（.xlsx）再导入。"
+        )
     markup = sniff_markup(sample)
     if markup == "spreadsheetml":
         return XmlSpreadsheetSource(path)
@@ -103,7 +108,7 @@ def sniff_markup(sample: bytes) -> str | None:
         text = sample.decode("utf-16", errors="ignore")
     else:
         text = sample.removeprefix(b"\xef\xbb\xbf").decode("latin-1")  # only ASCII markers are looked for
-    head = text.lstrip().lower()
+    head = text.lstrip("\ufeff \t\r\n").lower()
     if not head.startswith("<"):
         return None
     if head.startswith(("<html", "<!doctype html")):

@@ -21,7 +21,7 @@ from app.ui.forms.ui_import_wizard import Ui_ImportWizard
 from app.ui.models.import_models import PreviewModel, RawSheetModel
 from app.ui.ops import run_in_background
 
-FILE_FILTER = "表格文件 (*.xlsx *.xlsm *.xls *.csv *.et);;所有文件 (*)"
+FILE_FILTER = "表格文件 (*.xlsx *.xlsm *.xls *.csv *.et *.ett *.htm *.html *.xml);;所有文件 (*)"
 FILTERS = (
     ("all", "全部行"),
     ("problems", "有问题的行"),

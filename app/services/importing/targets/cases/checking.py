@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from app.services.importing.open_words import open_case_words, open_word
 from app.services.importing.parsing import Masked
 from app.services.importing.targets.cases.fields import (
     _COUNT_RE,
@@ -27,6 +28,14 @@ from app.services.validation import parse_amount
 from db.enums import ApplyMode, CaseStatus, CloseType, PerfStatus, ReviewKind
 from db.lookups import CASE_SOURCE, DISPUTE_TYPE, lookup_labels
 from db.models import Mediator
+
+
+#: A row without an organization (no 调解组织 column or cell, none chosen, none named by the file). The command
+#: line adds how to choose one there (app.services.importing.command); the wizard's text names no option.
+NO_ORG_MESSAGE = "不知道该案件属于哪个调解组织：表格中没有写明调解组织，请在导入时选择调解组织"
+#: 受理结果 words of a case not accepted yet (the ledger export writes 待审查 for a registered case)
+NOT_ACCEPTED_WORDS = ("待审查", "未受理", "待受理", "尚未受理")
+_NO_EXACT: dict[str, str] = {}
 
 
 class CaseChecks:
@@ -50,6 +59,7 @@ class CaseChecks:
                      "已履行": "full", "部分": "partial", "未履行": "none", "履行中": "pending"}
         c["modes"] = {**{m.label: m.value for m in ApplyMode}, **{m.value: m.value for m in ApplyMode}, "线上": "online"}
         c["status_labels"] = {m.label: m.value for m in CaseStatus}
+        c["open_words"] = open_case_words(s)
         c["review_labels"] = ReviewKind.labels()
         c["dir"] = EnterpriseDirectory(s)
         c["mediators"] = {}  # org id → {name: Mediator}
@@ -89,8 +99,7 @@ class CaseChecks:
         elif ctx.orgs.default is not None:
             ref = ctx.orgs.default
         else:
-            ctx.problem(row, "organization" if ctx.has("organization") else None,
-                        "不知道该案件属于哪个调解组织：请在导入时选择调解组织（命令行用 --org）")
+            ctx.problem(row, "organization" if ctx.has("organization") else None, NO_ORG_MESSAGE)
             return
         row.scratch["org"] = ref
 
@@ -196,19 +205,30 @@ class CaseChecks:
 
         closed = v.get("closed_on")
         close_raw = v.get("close_type")
-        close = None
-        if close_raw is not None:
-            close = choose(close_raw, c["close"], CLOSE_FUZZY)
-            if close is None:
-                ctx.problem(row, "close_type", f"结案方式“{close_raw}”无法识别（应为{'、'.join(m.label for m in CloseType)}或不予受理）")
-                return
+        session_on = v.get("session_on")
+        close, open_as = self._close_or_open(close_raw, c)
+        if close_raw is not None and close is None and open_as is None:
+            ctx.problem(row, "close_type", f"结案方式“{close_raw}”无法识别（应为{'、'.join(m.label for m in CloseType)}或不予受理；"
+                                           f"尚未结案的留空或写“调解中”“在办”等）")
+            return
         rejected = close == "rejected" or (ar is not None and "不予受理" in ar or ar is not None and ar.strip() == "不受理")
         if rejected:
             close = "rejected"
         if close and close != "rejected" and closed is None:
-            ctx.problem(row, "closed_on", f"结案方式为“{close_raw}”，但没有结案日期")
+            if session_on is not None:
+                closed = session_on
+                ctx.problem(row, "closed_on", f"没有结案日期，按调解日期 {session_on.isoformat()} 作为结案日期", "warning")
+            else:
+                ctx.problem(row, "closed_on", f"结案方式为“{close_raw}”，但没有结案日期")
         if closed is not None and close is None:
-            ctx.problem(row, "close_type", "有结案日期，但没有结案方式")
+            if open_as is not None:
+                ctx.problem(row, "close_type", f"结案方式“{close_raw}”表示尚未结案，但填写了结案日期")
+            else:
+                ctx.problem(row, "close_type", "有结案日期，但没有结案方式")
+        if session_on is not None:
+            flat["session_on"] = session_on
+            if session_on < received:
+                ctx.problem(row, "session_on", "调解日期不能早于收到申请日期")
         if closed is not None:
             flat["closed_on"] = closed
             if closed > ctx.today:
@@ -254,19 +274,58 @@ class CaseChecks:
         idn = flat.get("applicant_id")
         if isinstance(idn, Masked):
             row.scratch["masked_id"] = True
-        flat["status"] = self._status(ctx, flat)
+        flat["status"] = self._status(ctx, flat, open_as)
         row.scratch["flat"] = flat
+        if open_as is not None or (close is None and flat["status"] != CaseStatus.REGISTERED.value):
+            self._note_open(ctx, row, close_raw, open_as, flat)
 
     @staticmethod
-    def _status(ctx, flat: dict[str, Any]) -> str:
+    def _close_or_open(text: str | None, c: dict[str, Any]) -> tuple[str | None, str | None]:
+        """(closing type, None) or (None, the open-case word) for a 结案方式 cell; (None, None) if neither."""
+        if text is None:
+            return None, None
+        if (code := choose(text, c["close"])) is not None:
+            return code, None
+        if (word := open_word(text, c["open_words"], contained=False)) is not None:
+            return None, word
+        if (code := choose(text, _NO_EXACT, CLOSE_FUZZY)) is not None:
+            return code, None
+        return None, open_word(text, c["open_words"])
+
+    @staticmethod
+    def _status(ctx, flat: dict[str, Any], open_as: str | None = None) -> str:
+        """The case's state from its columns; an open case is 受理 when a mediator or a mediation date is given."""
         close = flat.get("close_type")
         if close == "rejected":
             return CaseStatus.REJECTED.value
         if close:
             return CaseStatus.ARCHIVED.value if flat.get("archive_no") or flat.get("archived_on") else CaseStatus.CLOSED.value
         ar = flat.get("accept_result")
+        labels = ctx.cache["status_labels"]
         if flat.get("accepted_on") is not None:
-            return CaseStatus.MEDIATING.value if flat.get("mediators") else CaseStatus.ACCEPTED.value
-        if ar and ar in ctx.cache["status_labels"]:
-            return ctx.cache["status_labels"][ar]
+            return CaseStatus.MEDIATING.value if flat.get("mediators") or flat.get("session_on") else CaseStatus.ACCEPTED.value
+        if ar and ar in labels:
+            return labels[ar]
+        if ar and ar.strip() in NOT_ACCEPTED_WORDS:
+            return CaseStatus.REGISTERED.value
+        if flat.get("mediators") or flat.get("session_on"):
+            return CaseStatus.MEDIATING.value
+        if open_as and open_as in labels and labels[open_as] != CaseStatus.CLOSED.value:
+            return labels[open_as]
         return CaseStatus.REGISTERED.value
+
+    @staticmethod
+    def _note_open(ctx, row, close_raw: str | None, open_as: str | None, flat: dict[str, Any]) -> None:
+        """Tell in the preview how an open case is imported (the word read, the state inferred)."""
+        status = CaseStatus(flat["status"]).label
+        why = ""
+        if flat.get("accepted_on") is None and flat["status"] == CaseStatus.MEDIATING.value:
+            if flat.get("mediators"):
+                why = "，有调解员，视为已受理"
+            elif flat.get("session_on"):
+                why = "，有调解日期，视为已受理"
+        if open_as is not None:
+            ctx.problem(row, "close_type", f"结案方式“{close_raw}”表示尚未结案：按未结案件导入（{status}{why}）", "warning")
+        elif why:
+            ctx.problem(row, "mediators" if flat.get("mediators") else "session_on",
+                        f"结案方式为空：按未结案件导入（{status}{why}）", "warning")

@@ -41,6 +41,8 @@ FIELDS = (
     FieldSpec("accepted_on", "受理日期", ("受理时间", "立案日期"), kind="date"),
     FieldSpec("accept_result", "受理结果", ("是否受理", "受理情况")),
     FieldSpec("mediators", "调解员", ("承办人", "调解人员", "主办调解员", "承办调解员", "经办人", "调解人")),
+    FieldSpec("session_on", "调解日期", ("调解时间", "首次调解日期", "首次调解时间", "调解会日期"), kind="date",
+              help="调解进行的日期：未结案件据此视为已受理；没有结案日期的已结案件以此为结案日期"),
     FieldSpec("due_on", "调解截止日", ("调解期限", "截止日期", "办理期限"), kind="date"),
     FieldSpec("extended_to", "延期至", ("延长至", "延期日期"), kind="date"),
     FieldSpec("closed_on", "结案日期", ("结案时间", "办结日期", "办结时间", "调结日期"), kind="date"),

@@ -11,6 +11,7 @@ from app.services.importing.parsing import Masked, display
 from app.services.importing.records import Change
 from app.services.importing.targets.cases.fields import FORMATS, LABELS, diffs_needed
 from app.services.importing.targets.helpers import chunks
+from app.services.validation import normalize_text
 from db.enums import CaseStatus, PartyRole
 from db.models import (
     Agreement,
@@ -23,6 +24,11 @@ from db.models import (
     PerformanceRecord,
     ReturnVisit,
 )
+
+
+#: how a repeated row was recognised, for 「…与第N行重复」
+FILE_KEY_LABELS = {"uuid": "记录标识", "case_no": "案号", "id_date": "申请人身份证号和收到申请日期",
+                   "names": "申请人、被申请人和收到申请日期"}
 
 
 class CaseMatching:
@@ -54,25 +60,15 @@ class CaseMatching:
                 if oid in org_ids:
                     by_idd[(oid, idn, rec)] = cid
 
-        seen_uuid: dict[str, int] = {}
-        seen_no: dict[tuple[str, str], int] = {}
+        seen: dict[tuple, Any] = {}  # identity of a case in this file → its first row
         matched: dict[int, list] = {}
         for r in live:
             flat = r.scratch["flat"]
             ref = r.scratch["org"]
             u = r.values.get("uuid")
-            if u:
-                if u in seen_uuid:
-                    ctx.problem(r, "uuid", f"记录标识与第{seen_uuid[u]}行相同（同一案件重复出现）")
-                    continue
-                seen_uuid[u] = r.row
             no = flat.get("case_no")
-            if no:
-                key = (ref.name, no)
-                if key in seen_no:
-                    ctx.problem(r, "case_no", f"案号与第{seen_no[key]}行重复（同一调解组织的案号不能重复）")
-                    continue
-                seen_no[key] = r.row
+            if self._repeats_earlier_row(ctx, r, seen):
+                continue
             cid, how = None, ""
             if u and u in by_uuid:
                 cid, how = by_uuid[u], "uuid"
@@ -100,6 +96,56 @@ class CaseMatching:
             missing = [n for n, _l in names if n not in known]
             if missing:
                 ctx.problem(r, "mediators", f"调解员“{'、'.join(missing)}”不在{ref.name}的调解员名册中，导入时将新建（兼职）", "warning")
+
+    @staticmethod
+    def _file_keys(r) -> list[tuple[str, tuple]]:
+        """What identifies the row's case within the file: 记录标识, 案号 in the organization, ID number and
+        date, the two parties' names and date."""
+        flat = r.scratch["flat"]
+        org = r.scratch["org"].name
+        keys: list[tuple[str, tuple]] = []
+        if u := r.values.get("uuid"):
+            keys.append(("uuid", (u,)))
+        if no := flat.get("case_no"):
+            keys.append(("case_no", (org, no)))
+        idn = flat.get("applicant_id")
+        if isinstance(idn, str) and not isinstance(idn, Masked):
+            keys.append(("id_date", (org, idn, flat["received_on"])))
+        keys.append(("names", (org, normalize_text(flat["applicant_name"]).replace(" ", ""),
+                               normalize_text(flat["respondent_name"]).replace(" ", ""), flat["received_on"])))
+        return keys
+
+    def _repeats_earlier_row(self, ctx, r, seen: dict[tuple, Any]) -> bool:
+        """A row repeating an earlier row's case: imported once (action ``dup``), or an error when the two rows
+        share a case number but not the case. Otherwise the row's keys are remembered; returns whether handled."""
+        keys = self._file_keys(r)
+        flat = r.scratch["flat"]
+        for kind, key in keys:
+            first = seen.get((kind, key))
+            if first is None:
+                continue
+            f_flat = first.scratch["flat"]
+            u1, u2 = first.values.get("uuid"), r.values.get("uuid")
+            no1, no2 = f_flat.get("case_no"), flat.get("case_no")
+            if kind != "uuid" and u1 and u2 and u1 != u2:
+                continue  # two records of this program: two cases, however alike
+            if kind == "case_no" and (f_flat["received_on"] != flat["received_on"] or normalize_text(
+                    f_flat["applicant_name"]).replace(" ", "") != normalize_text(flat["applicant_name"]).replace(" ", "")):
+                ctx.problem(r, "case_no", f"案号与第{first.row}行相同，但申请人或收到申请日期不同（同一调解组织的案号不能重复）")
+                return True
+            if kind in ("id_date", "names") and no1 and no2 and no1 != no2:
+                continue  # the same people on the same day, under two case numbers
+            what = FILE_KEY_LABELS[kind]
+            differ = [LABELS.get(k, k) for k, v in flat.items()
+                      if k not in ("status", "session_on") and diffs_needed(k, f_flat.get(k), v)]
+            extra = f"；两行内容不同（{'、'.join(differ[:6])}），按第{first.row}行导入" if differ else ""
+            ctx.problem(r, None if kind == "names" else kind if kind != "id_date" else "applicant_id",
+                        f"{what}与第{first.row}行重复（同一案件），只导入一次{extra}", "warning")
+            r.action, r.match, r.scratch["first_row"] = "dup", "", first.row
+            return True
+        for kind, key in keys:
+            seen.setdefault((kind, key), r)
+        return False
 
     def _current(self, case: Case, org_street: str | None) -> dict[str, Any]:
         apps = [p for p in case.parties if p.role == PartyRole.APPLICANT.value]
@@ -230,7 +276,7 @@ class CaseMatching:
                 ctx.problem(r, key, f"{label}已脱敏，库中也没有完整号码", "warning")
         diffs = []
         for key, value in flat.items():
-            if key == "status":
+            if key in ("status", "session_on"):  # the state follows from the other columns; sessions are not compared
                 continue
             old = current.get(key)
             if key == "accept_result":
