@@ -193,8 +193,10 @@ def _write_lock(db: Path, hint: str = "请稍后重试"):
 
     Every command that writes takes it before the database is even opened (opening may migrate)."""
     from app.services.dblock import DatabaseLock, DatabaseLocked
+    from db.check import check_writable
 
     path = db.expanduser().resolve()
+    check_writable(path)  # 只读 / 文件夹不能写入 said before a lock file is made
     try:
         return DatabaseLock(path).acquire()
     except DatabaseLocked as exc:
@@ -305,6 +307,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise CliError(f"输出文件的扩展名应为 .{kind.fmt}：{out.name}", EXIT_USAGE)
     if not out.parent.is_dir():
         raise CliError(f"输出文件夹不存在：{out.parent}")
+    from db.files import refuse_output_over
+
+    refuse_output_over(out, database=args.db, what="导出文件")
     params = _export_params(args)
     missing = [opt.name for opt in kind.options if opt.required and opt.name not in params]
     if missing:
@@ -327,6 +332,10 @@ def cmd_import(args: argparse.Namespace) -> int:
         header_rows = (int(m.group(1)), int(m.group(2) or m.group(1)))
     if args.report is not None and args.report.suffix.lower() != ".xlsx":
         raise CliError(f"报告文件的扩展名应为 .xlsx：{args.report.name}", EXIT_USAGE)
+    if args.report is not None:
+        from db.files import refuse_output_over
+
+        refuse_output_over(args.report, database=args.db, inputs=[args.file], what="导入报告")
     if args.db.exists() and not args.dry_run:  # a dry run writes nothing: no lock needed
         lock = _write_lock(args.db)
     else:
@@ -398,12 +407,13 @@ def cmd_chart(args: argparse.Namespace) -> int:
 
 
 def _existing_database_file(path: Path) -> None:
-    """An existing SQLite file (checked without opening it through SQLAlchemy, so nothing is migrated)."""
-    from db.check import check_database_file
+    """This program's database, to read, and not damaged (checked without SQLAlchemy: nothing is migrated)."""
+    from db.session import diagnose, quick_check
 
     if not path.exists():
         raise CliError(f"数据库文件不存在：{path}")
-    check_database_file(path)
+    diagnose(path, create=False, write=False)
+    quick_check(path)  # 「数据库已损坏，请从备份恢复」 rather than a failed copy
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -411,6 +421,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
     _existing_database_file(args.db)
     out = args.out / default_backup_name() if args.out.is_dir() else args.out
+    from db.files import refuse_output_over
+
+    refuse_output_over(out, database=args.db, what="备份文件")
     started = time.perf_counter()
     done = backup_database(args.db, out)
     size = done.stat().st_size / 1024 / 1024
@@ -420,8 +433,9 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     from app.services.backup import check_backup_file, restore_database
+    from app.services.backup.restore import check_restore_target
 
-    _existing_database_file(args.db)
+    check_restore_target(args.db, args.backup)  # this program's database (damaged is what restore is for)
     revision = check_backup_file(args.backup)
     if not args.yes:
         raise CliError(f"备份“{args.backup.name}”可以恢复（结构版本 {revision}）。确认用它替换当前数据，请加 --yes", EXIT_USAGE)
@@ -480,8 +494,9 @@ def run_command(args: argparse.Namespace) -> int:
         import logging
 
         from app.core.redact import redact_text
+        from db.check import explain_sqlite_error  # 已损坏 / 只读 / 磁盘已满 … in one line
 
-        database = _database_failure(exc)
+        database = _database_failure(exc) or explain_sqlite_error(exc, getattr(args, "db", None))
         if database is not None:  # a busy database or a conflicting write: one line, details (redacted) logged
             logging.getLogger(__name__).warning("database failure in command %s", args.command, exc_info=exc)
             print(database, file=sys.stderr)

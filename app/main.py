@@ -11,24 +11,10 @@ from collections.abc import Sequence
 
 
 def _setup_logging() -> None:
-    """Details of unexpected errors go to a log file in the user's log folder, never to the console."""
-    import logging
+    """Details of unexpected errors go to a rotating log file (SQL and personal data redacted), never to the console."""
+    from app.core.logging_setup import setup_logging
 
-    from platformdirs import user_log_path
-
-    from app.core.version import APP_ID, ORG_ID
-
-    root = logging.getLogger()
-    if root.handlers:
-        return
-    try:
-        folder = user_log_path(APP_ID, ORG_ID, ensure_exists=True)
-        handler: logging.Handler = logging.FileHandler(folder / "mediation-desk.log", encoding="utf-8")
-    except OSError:
-        handler = logging.NullHandler()
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
+    setup_logging()
 
 
 def _plain_gui_arguments(argv: list[str]):
@@ -43,6 +29,13 @@ def _plain_gui_arguments(argv: list[str]):
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from app.core.private_files import private_umask
+
+    with private_umask():  # the database, backups, logs and exports this run creates are the user's alone
+        return _main(argv)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     for stream in (sys.stdout, sys.stderr):  # Chinese on any console (Windows code pages included)
         try:
@@ -122,11 +115,20 @@ def start_gui(args, argv: list[str]) -> int:
 
     def on_error(app, exc: Exception) -> int:
         if isinstance(exc, DatabaseError):
+            if getattr(exc, "kind", "") == "damaged":  # name the newest backup in the folder chosen in 设置 too
+                from app.ui.auto_backup import AUTO_BACKUP_DIR
+                from app.ui.settings_store import SettingsStore
+                from db.check import damaged_message
+
+                exc = DatabaseError(damaged_message(db_path, [SettingsStore().get(AUTO_BACKUP_DIR)]), "damaged")
             return show_fatal_error(app, str(exc))
         import logging
 
         logging.getLogger(__name__).exception("opening the database failed")
-        return show_fatal_error(app, f"打开数据库失败：{type(exc).__name__}: {exc}")
+        from app.core.redact import redact_text
+
+        first_line = (str(exc).strip().splitlines() or [""])[0]
+        return show_fatal_error(app, redact_text(f"打开数据库失败：{type(exc).__name__}: {first_line}"))
 
     try:
         return run_gui_deferred(db_path, opener, argv, on_error)

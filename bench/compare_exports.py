@@ -43,6 +43,9 @@ IGNORED_PROPERTIES = frozenset({"created", "modified", "last_printed", "revision
                                 "last_modified_by"})
 DATE_KEYS = frozenset({"date_from", "date_to", "as_of", "date"})
 MAX_SHOWN = 8
+#: Error classes that are one class under two names (app.exports.registry.ExportError is
+#: app.core.errors.OutputError since the restructuring).
+ERROR_ALIASES = {"ExportError": "OutputError"}
 
 
 # ---------------------------------------------------------------------------------------------- plan
@@ -71,6 +74,19 @@ def pick_cases(db: Path, per_state: int) -> list[str]:
     return [str(i) for i in dict.fromkeys(chosen)]
 
 
+#: Cases each document kind applies to (so that it writes rather than refuses), a few of each.
+KIND_CASES = {
+    "agreement": "SELECT case_id FROM agreements ORDER BY case_id LIMIT 4",
+    "rejection-notice": "SELECT id FROM cases WHERE status = 'rejected' ORDER BY id LIMIT 3",
+    "termination-notice": "SELECT id FROM cases WHERE close_type IN ('terminated', 'failed') ORDER BY id LIMIT 3",
+    "return-visit": "SELECT DISTINCT case_id FROM return_visits ORDER BY case_id LIMIT 3",
+    "oral-application": "SELECT id FROM cases WHERE apply_mode = 'oral' ORDER BY id LIMIT 3",
+    "mediation-record": ("SELECT case_id FROM mediation_sessions GROUP BY case_id "
+                         "ORDER BY count(*) DESC, case_id LIMIT 3"),
+    "typical-case": "SELECT id FROM cases WHERE close_type = 'agreed' ORDER BY id DESC LIMIT 2",
+}
+
+
 def build_plan(db: Path, kinds: list[dict], per_state: int) -> list[dict]:
     """The export jobs: ``{"id", "kind", "fmt", "params"}`` for every kind, parameters fixed."""
     cases = pick_cases(db, per_state)
@@ -89,18 +105,23 @@ def build_plan(db: Path, kinds: list[dict], per_state: int) -> list[dict]:
         names = {o["name"] for o in k["options"]}
         kind = k["name"]
         if "case" in names:
-            for case in cases:
+            own = [str(r[0]) for r in _query(db, KIND_CASES[kind])] if kind in KIND_CASES else []
+            for case in dict.fromkeys(cases + own):
                 add(kind, {"case": case}, f"case{case}")
             if "mask" in names and cases:
                 add(kind, {"case": cases[-1], "mask": "false"}, f"case{cases[-1]}-nomask")
             if "real_names" in names and cases:
                 add(kind, {"case": cases[-1], "real_names": "true"}, f"case{cases[-1]}-real")
+            if "session" in names and own:
+                add(kind, {"case": own[0], "session": 2}, f"case{own[0]}-session2")
             continue
         if kind == "nil-report":
             for org in orgs[:3]:
                 add(kind, {"org": org, "year": 2025}, f"org{org}-2025")
                 add(kind, {"org": org, "year": 2025, "quarter": 2}, f"org{org}-2025Q2")
                 add(kind, {"org": org, "year": 2025, "month": 3}, f"org{org}-2025M3")
+                add(kind, {"org": org, "year": 2023, "quarter": 2}, f"org{org}-2023Q2")  # no cases: written
+                add(kind, {"org": org, "year": 2023, "month": 5, "note": "本月无案件"}, f"org{org}-2023M5")
             continue
         if kind in ("gold-assessment", "recommendation-letter", "work-report"):
             for org in orgs:
@@ -180,7 +201,8 @@ def worker(plan_file: Path, db: Path, out_dir: Path, result_file: Path) -> int:
                 path = kind.run(ExportRequest(session_factory=opened.session_factory, out=out, params=params))
                 results[job["id"]] = {"ok": True, "file": str(path)}
             except Exception as exc:  # noqa: BLE001 — every refusal is part of the comparison
-                results[job["id"]] = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
+                name = ERROR_ALIASES.get(type(exc).__name__, type(exc).__name__)
+                results[job["id"]] = {"ok": False, "error": f"{name}: {exc}"}
     finally:
         opened.engine.dispose()
     result_file.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")

@@ -7,8 +7,9 @@ One row per (not deleted) case, ``rowid`` = ``cases.id``:
   directory names) and the party and agent phones, cut into tokens: one token per Chinese (any non-ASCII
   letter or digit) character, one per ASCII letter/digit run. A term typed into the search box is cut the same
   way and looked up as a phrase (``"调 字 第 01" *``), so a fragment anywhere in a name is found.
-- ``tail``: every proper suffix of each ASCII run (``01234`` → ``1234 234 34 4``), so a digit fragment that
-  starts inside a number (the 「123」 of 「第00123号」, the middle of a phone number) is a prefix query too.
+- ``tail``: every proper suffix of 3 characters or more of each ASCII run (``01234`` → ``1234 234``), so a
+  digit fragment that starts inside a number (the 「123」 of 「第00123号」, the middle of a phone number) is a
+  prefix query too. (A word of one or two letters or digits is in nearly every case: not looked up.)
 - ``phones`` (not indexed): the phones as written, for the exact check below.
 
 ID numbers (``case_parties.id_number`` of 8 characters or more) are NOT indexed whole: only the first
@@ -97,7 +98,8 @@ def _index_tokens(value: str | None) -> list[str]:
 
 
 def _suffixes(run: str) -> list[str]:
-    return [run[i:] for i in range(1, len(run))]
+    # of 3 characters or more: a word of one or two letters or digits is not looked up (match_expression)
+    return [run[i:] for i in range(1, len(run) - 2)]
 
 
 def index_row(search: str | None, id_numbers: Iterable[str | None], phones: Iterable[str | None]) -> tuple[str, str, str]:
@@ -135,7 +137,8 @@ def _quote(s: str) -> str:
 
 def match_expression(term: str) -> tuple[str | None, bool]:
     """``(query, exact)``: the FTS5 query that finds (at least) every case whose search text or phones contain
-    ``term`` (one word, no spaces; ``None`` when it has no letter or digit: only ``LIKE`` can answer), and
+    ``term`` (one word, no spaces; ``None`` when it has no letter or digit, or is one run of one or two: only
+    ``LIKE`` answers that well), and
     whether its matches are exactly those cases (else ``LIKE`` must confirm them).
 
     Exact: Chinese characters, a phrase of them ending in a number's beginning (「调字第01」), one run of letters
@@ -146,14 +149,14 @@ def match_expression(term: str) -> tuple[str | None, bool]:
     toks = tokens(term)
     if not toks:
         return None, False
-    exact = "".join(toks) == term.lower() if term.isascii() else (
-        "".join(toks) == "".join(t if not t.isascii() else t for t in toks) == term.lower()
-        and not any(not ch.isascii() and ch.lower() != ch.upper() for ch in term)
-    )
+    # only letters and digits (no punctuation: the index drops it) and no case beyond ASCII (the index folds it)
+    exact = len("".join(toks)) == len(term) and not any(not c.isascii() and c.lower() != c.upper() for c in term)
     if len(toks) == 1:
         tok = toks[0]
         if not tok.isascii():
             return f"body:{_quote(tok)}", exact
+        if len(tok) <= 2:  # in nearly every case, and thousands of tokens begin with it: better scanned
+            return None, False
         # anywhere in a run: a prefix of the run or of one of its suffixes; or the beginning of an ID number
         # longer than the part the index keeps (9 characters of a 15-digit number … 12 of an 18-digit one)
         alts = [f"{_quote(tok)}*"]
@@ -163,8 +166,10 @@ def match_expression(term: str) -> tuple[str | None, bool]:
         return "(" + " OR ".join(alts) + ")", False
     parts: list[str] = []
     if toks[0].isascii():
-        # may begin inside a run: it is then one of the run's suffixes (a whole token of ``tail``)
-        parts.append(_quote(toks[0]))
+        # may begin inside a run: it is then one of the run's suffixes (a whole token of ``tail`` when it has 3
+        # characters or more)
+        if len(toks[0]) >= 3:
+            parts.append(_quote(toks[0]))
         toks = toks[1:]
         exact = False
     phrase = f"body:{_quote(' '.join(toks))}"

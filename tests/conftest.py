@@ -15,6 +15,8 @@ if str(ROOT) not in sys.path:
 
 import pytest  # noqa: E402
 
+from tests.pg import pg_cluster, pg_url  # noqa: E402,F401  (PostgreSQL fixtures: tests/pg.py)
+
 
 @pytest.fixture
 def db_path(tmp_path: Path) -> Path:

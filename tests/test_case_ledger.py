@@ -22,6 +22,7 @@ TODAY = date(2026, 6, 30)
 HEADER = [
     "序号",
     "案号",
+    "调解组织",
     "收到申请日期",
     "案件来源",
     "申请方式",
@@ -109,7 +110,7 @@ def test_header_in_spec_order(full_export):
     header, rows, manifest, ws = read(full_export[0])
     assert header[: len(HEADER)] == HEADER
     assert header[len(HEADER)] == "记录标识"  # the uuid column …
-    assert ws.column_dimensions["AJ"].hidden  # … hidden
+    assert ws.column_dimensions["AK"].hidden  # … hidden
     assert ws.freeze_panes == f"C{manifest['data_start_row']}"
     assert ws.page_setup.orientation == "landscape"
     assert str(ws["A1"].value) == "调解案件登记台账"

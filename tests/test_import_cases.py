@@ -65,7 +65,7 @@ def test_messy_rows_checked_row_by_row(db, tmp_path):
     preview = build_preview(db.session_factory, plan, ImportOptions(today=TODAY))
     by_row = {r.row: r for r in preview.rows}
     assert sorted(by_row) == [5, 6, 8, 9, 10]
-    assert [(s.row, s.reason) for s in preview.skipped] == [(7, "blank"), (11, "total"), (12, "note")]
+    assert [(s.row, s.reason) for s in preview.skipped] == [(7, "blank"), (11, "total"), (12, "signature")]
     assert by_row[5].ok and by_row[6].ok
     # the ID stored by Excel as a number lost its digits: reported, not guessed
     (p,) = [p for p in by_row[8].problems if p.level == "error"]

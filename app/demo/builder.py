@@ -16,6 +16,8 @@ from app.demo.timeline import _TimelineGen
 from app.demo.volunteering import _VolunteeringGen
 from db import models as m
 from db.enums import CaseStatus, CloseType
+from db.portable import sync_id_sequences
+from db.search_index import rebuild_search_index
 
 
 class _Generator(_DirectoryGen, _VolunteeringGen, _TimelineGen, _CaseGen):
@@ -76,10 +78,12 @@ def generate_demo(
             raise ValueError(f"数据库中已有数据（{existing} 个调解组织），为避免混淆，不能再生成演示数据。请新建一个空数据库后再试。")
         connection = session.connection()
         raw = connection.connection.driver_connection
-        sync = raw.execute("PRAGMA synchronous").fetchone()[0]
-        cache = raw.execute("PRAGMA cache_size").fetchone()[0]
-        raw.execute("PRAGMA synchronous=OFF")
-        raw.execute("PRAGMA cache_size=-65536")
+        on_sqlite = connection.dialect.name == "sqlite"  # the PRAGMAs are SQLite's (PostgreSQL: db.portable)
+        if on_sqlite:
+            sync = raw.execute("PRAGMA synchronous").fetchone()[0]
+            cache = raw.execute("PRAGMA cache_size").fetchone()[0]
+            raw.execute("PRAGMA synchronous=OFF")
+            raw.execute("PRAGMA cache_size=-65536")
         try:
             gen = _Generator(session, seed, cases, today, f"existing{existing}" if existing else "", progress)
             gen._report(0, cases, "正在生成调解组织、企业和志愿者…")
@@ -98,15 +102,19 @@ def generate_demo(
                 "before": None, "after": {"seed": seed, "cases": cases, "today": today.isoformat()},
             })
             gen.w.flush()
+            rebuild_search_index(connection)  # db.search_index: the case list's search index, in this transaction
+            sync_id_sequences(connection)  # the rows carry their ids: PostgreSQL's sequences move past them
             session.commit()
         except BaseException:
             session.rollback()
             raise
         finally:
-            raw.execute(f"PRAGMA synchronous={int(sync)}")
-            raw.execute(f"PRAGMA cache_size={int(cache)}")
+            if on_sqlite:
+                raw.execute(f"PRAGMA synchronous={int(sync)}")
+                raw.execute(f"PRAGMA cache_size={int(cache)}")
         try:
-            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            if on_sqlite:
+                raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         except Exception:  # another reader may hold the WAL; the next checkpoint will do
             pass
     summary = gen.summary

@@ -288,11 +288,8 @@ def _lookup_names(session, params: Mapping[str, Any]) -> tuple[str, str]:
     case_no = org_name = ""
     case = str(params.get("case") or "").strip()
     if case:
-        row = None
-        if case.isdigit():
-            row = session.execute(
-                select(Case.case_no, Case.organization_id).where(Case.id == int(case))
-            ).first()
+        which = Case.id == int(case) if case.isdigit() else Case.case_no == case
+        row = session.execute(select(Case.case_no, Case.organization_id).where(which).limit(1)).first()
         case_no = (row.case_no if row is not None else None) or case
         if row is not None and row.organization_id is not None:
             org_name = session.scalar(select(Organization.name).where(Organization.id == row.organization_id)) or ""

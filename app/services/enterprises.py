@@ -33,6 +33,7 @@ from db.models import (
     ServiceRecordEnterprise,
     VolunteerContact,
 )
+from db.portable import position_in
 
 SIZES: tuple[str, ...] = ("大", "中", "小", "微")
 SIZE_LABELS = {"大": "大型", "中": "中型", "小": "小型", "微": "微型"}
@@ -229,7 +230,7 @@ def search_enterprises(session: Session, text: str, limit: int = 20) -> list[Ent
     t = normalize_text(text)
     if not t:
         return []
-    starts = func.instr(Enterprise.name, t) == 1
+    starts = position_in(Enterprise.name, t) == 1
     stmt = (
         select(Enterprise.id, Enterprise.name, Enterprise.credit_code, Enterprise.legal_rep, Enterprise.address)
         .where(or_(Enterprise.name.contains(t), Enterprise.credit_code.like(f"{t.upper()}%")))

@@ -310,9 +310,23 @@ class MainWindow(QMainWindow):
         if self._opening is not None:  # the database is still opening: keep "正在打开数据库……" in front
             return
         if 0 <= row < len(self._keys):
+            shown = self.ui.pages.currentIndex()
+            if shown != row and not self._may_leave(self.ui.pages.currentWidget()):
+                self.ui.nav.blockSignals(True)  # 取消: stay on the page with the changes
+                self.ui.nav.setCurrentRow(shown)
+                self.ui.nav.blockSignals(False)
+                return
             self.page(self._keys[row])  # builds a deferred page on first visit
+            if shown != row:
+                self.ui.status_bar.clearMessage()  # a message belongs to the page that showed it
             self.ui.pages.setCurrentIndex(row)
             self.settings.set(LAST_PAGE, self._keys[row])
+
+    @staticmethod
+    def _may_leave(page: QWidget | None) -> bool:
+        """A page with unsaved changes (``confirm_leave()``, e.g. 设置) asks 保存 / 不保存 / 取消 first."""
+        confirm = getattr(page, "confirm_leave", None)
+        return not callable(confirm) or bool(confirm())
 
     def _add_shortcuts(self) -> None:
         """Ctrl+Q and Ctrl+1 … Ctrl+9. Added once the database is open: a shortcut given as text in the form
@@ -396,6 +410,10 @@ class MainWindow(QMainWindow):
         )
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        for page in self._pages.values():  # unsaved changes on a page: 保存 / 不保存 / 取消 first
+            if not isinstance(page, _DeferredPage) and not self._may_leave(page):
+                event.ignore()
+                return
         key = self.current_page_key()
         if key is not None:
             self.settings.set(LAST_PAGE, key)

@@ -53,6 +53,7 @@ from db.models import (
     PerformanceRecord,
     ReturnVisit,
 )
+from db.portable import joined
 
 
 @dataclass(frozen=True)
@@ -281,7 +282,7 @@ def _ledger_statement(filters: LedgerFilters):
 
     def mediator_names(lead: bool):
         return (
-            select(func.group_concat(Mediator.name, "、"))
+            select(joined(Mediator.name, "、"))
             .select_from(CaseMediator)
             .join(Mediator, Mediator.id == CaseMediator.mediator_id)
             .where(CaseMediator.case_id == Case.id, CaseMediator.lead.is_(lead))

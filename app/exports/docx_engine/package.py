@@ -21,7 +21,14 @@ from pathlib import Path
 
 from app.core.atomic import atomic_output
 from app.exports.docmeta import DocInfo, current_info
-from app.exports.docprops import apply_properties, package_bytes, parse_xml, read_package, serialize, write_package
+from app.exports.docprops import (
+    apply_properties,
+    package_bytes,
+    parse_xml,
+    read_package,
+    serialize,
+    write_package,
+)
 from app.exports.docx_engine.fonttable import font_table, map_fonts, theme_fonts, used_fonts
 
 FONT_TABLE = "word/fontTable.xml"

@@ -4,7 +4,8 @@ Layout (shared/spec/forms.md §12): A4 landscape; row 1 「附件N」 (黑体 12
 title merged across all columns (黑体 18, centred); a 填报单位/填报人/电话/日期 line; header row(s)
 bold, centred, wrapped, light fill, thin borders (an optional second header level groups columns);
 bordered data rows; panes frozen below the header; the header rows repeat on every printed page;
-all columns fit one page wide. ID numbers and codes are stored as text (no lost leading zeros, no
+all columns fit one page wide — or, for a table with a ``"print"`` object too wide for that at a readable
+size, spread over pages side by side with the key columns repeated (``printing``). ID numbers and codes are stored as text (no lost leading zeros, no
 1.1E+17), money as 元 numbers, dates as real Excel dates.
 
 Config files live in ``resources/templates/<name>.json``::
@@ -15,6 +16,7 @@ Config files live in ``resources/templates/<name>.json``::
       "subtitle": "填报单位（盖章）：{org}  填报人：{filler}  联系电话：{phone}  填报日期：{date}",
       "sheet": "调解组织", "font": "宋体", "font_size": 11, "title_font": "黑体", "title_size": 18,
       "freeze_cols": 0, "autofilter": true,
+      "print": {"paper": "A4", "repeat_cols": 2, "min_font": 8.5},
       "columns": [
         {"key": "seq", "label": "序号", "width": 6, "type": "int"},
         {"key": "name", "label": "组织名称", "width": 30, "type": "text"},
@@ -31,7 +33,8 @@ Placeholders in ``title``/``subtitle`` come from ``header_values``; a missing on
 part empty and a blank to fill in by hand in the subtitle.
 
 Modules: ``config`` (TableConfig and its JSON; the bottom module), ``values`` (cell values, placeholders,
-widths), ``manifest`` (the hidden ``_manifest`` sheet), ``writer`` (write_table_xlsx). They import openpyxl
+widths), ``manifest`` (the hidden ``_manifest`` sheet), ``printing`` (paper, scale, repeated columns, column
+breaks), ``writer`` (write_table_xlsx). They import openpyxl
 lazily, app.core and app.exports.registry, and each other only downwards. This ``__init__`` re-exports what
 callers use; :data:`PROGRESS_EVERY` here is the progress interval :func:`write_table_xlsx` reports at.
 """
@@ -50,11 +53,13 @@ from app.exports.xlsx_engine.config import (
     COLUMN_TYPES,
     ColumnSpec,
     HeaderGroup,
+    PrintSpec,
     TableConfig,
     load_table_config,
     templates_dir,
 )
 from app.exports.xlsx_engine.manifest import MANIFEST_SHEET, _manifest_entries, read_manifest, styled_text
+from app.exports.xlsx_engine.printing import PrintPlan, plan_print
 from app.exports.xlsx_engine.values import (
     BLANK_FILL_IN,
     _Blank,
@@ -77,9 +82,12 @@ __all__ = [
     "PROGRESS_EVERY",
     "ColumnSpec",
     "HeaderGroup",
+    "PrintPlan",
+    "PrintSpec",
     "TableConfig",
     "convert_value",
     "load_table_config",
+    "plan_print",
     "read_manifest",
     "styled_text",
     "templates_dir",

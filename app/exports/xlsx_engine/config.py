@@ -70,6 +70,23 @@ class HeaderGroup:
     columns: tuple[str, ...]
 
 
+PAPERS = ("A4", "A3")
+
+
+@dataclass(frozen=True)
+class PrintSpec:
+    """How a wide table goes on paper (the config's ``"print"`` object; see :mod:`.printing`).
+
+    ``paper``: the paper the form names (A4, or A3 where forms.md allows it), always landscape;
+    ``repeat_cols``: the key columns from A repeated at the left of every page (default: the frozen
+    columns); ``min_font``: the smallest printed text size in pt, after scaling.
+    """
+
+    paper: str = "A4"
+    repeat_cols: int | None = None
+    min_font: float = 8.5
+
+
 @dataclass(frozen=True)
 class TableConfig:
     kind: str
@@ -88,6 +105,7 @@ class TableConfig:
     freeze_cols: int = 0
     autofilter: bool = True
     header_groups: tuple[HeaderGroup, ...] = ()
+    print: PrintSpec | None = None  # None: fit all columns to one page wide (forms.md §12)
     source: Path | None = field(default=None, compare=False)
 
     @property
@@ -140,6 +158,7 @@ class TableConfig:
                 freeze_cols=int(data.get("freeze_cols", 0)),
                 autofilter=bool(data.get("autofilter", True)),
                 header_groups=groups,
+                print=_print_spec(data.get("print")),
                 source=source,
             )
         except KeyError as exc:
@@ -166,9 +185,32 @@ class TableConfig:
             if used & set(g.columns):
                 raise fail(f"表头分组“{g.label}”与其他分组重叠")
             used |= set(g.columns)
+        spec = config.print
+        if spec is not None:
+            if spec.paper not in PAPERS:
+                raise fail(f"打印纸张“{spec.paper}”未知（可用 A4、A3）")
+            if spec.repeat_cols is not None and not 0 <= spec.repeat_cols < len(columns):
+                raise fail("打印时重复的列数超出范围")
+            if not 4 <= spec.min_font <= 20:
+                raise fail("打印最小字号应在 4～20 磅之间")
         if len(config.sheet) > 31 or any(ch in config.sheet for ch in "[]:*?/\\"):
             raise fail(f"工作表名“{config.sheet}”不合法")
         return config
+
+
+def _print_spec(data: Any) -> PrintSpec | None:
+    if data is None or data is False:
+        return None
+    if data is True:
+        return PrintSpec()
+    if not isinstance(data, Mapping):
+        raise TypeError("“print”应为对象")
+    repeat = data.get("repeat_cols")
+    return PrintSpec(
+        paper=str(data.get("paper", "A4")).upper(),
+        repeat_cols=None if repeat is None else int(repeat),
+        min_font=float(data.get("min_font", 8.5)),
+    )
 
 
 def templates_dir() -> Path:

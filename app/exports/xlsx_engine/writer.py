@@ -20,6 +20,7 @@ from app.exports.xlsx_engine.manifest import (
     set_properties,
     styled_text,
 )
+from app.exports.xlsx_engine.printing import apply_print_setup, plan_print
 from app.exports.xlsx_engine.values import (
     BLANK_FILL_IN,
     _fill_placeholders,
@@ -165,8 +166,6 @@ def write_table_xlsx(
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.datavalidation import DataValidation
-    from openpyxl.worksheet.properties import PageSetupProperties
-    from openpyxl.worksheet.worksheet import Worksheet
 
     out_path = Path(out_path)
     every = progress_every or PROGRESS_EVERY
@@ -211,19 +210,9 @@ def write_table_xlsx(
             if c.hidden:
                 dim.hidden = True
         ws.freeze_panes = f"{get_column_letter(config.freeze_cols + 1)}{first_data_row}"
-        ws.print_title_rows = f"{header_first}:{header_last}"
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-        ws.print_options.horizontalCentered = True
-        ws.page_margins.left = ws.page_margins.right = 0.4
-        ws.page_margins.top = ws.page_margins.bottom = 0.6
-        ws.page_margins.header = ws.page_margins.footer = 0.3
-        ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-        ws.oddFooter.center.size = 10
-        ws.oddFooter.center.font = f"{config.font},Regular"
+        plan = plan_print(config)  # paper, scale, repeated key columns, column breaks (printing.py)
+        apply_print_setup(ws, config, plan, header_first, header_last)
+        title_letter = get_column_letter(plan.first_page_cols)  # the title centred on the first page
 
         style_arrays: dict[str, Any] = {}
 
@@ -244,12 +233,13 @@ def write_table_xlsx(
             ws.append([styled(clean_text(str(attachment)), styles["attachment"])])
         ws.row_dimensions[title_row].height = max(30.0, config.title_size * 1.8)
         ws.append([styled(clean_text(_fill_placeholders(config.title, header_values, "")), styles["title"])])
-        ws.merged_cells.add(f"A{title_row}:{last_letter}{title_row}")
+        ws.merged_cells.add(f"A{title_row}:{title_letter}{title_row}")
         if subtitle_row:
             ws.row_dimensions[subtitle_row].height = 22
             text = clean_text(_fill_placeholders(config.subtitle, header_values, BLANK_FILL_IN))
-            ws.append([styled(text, styles["subtitle"])])
-            ws.merged_cells.add(f"A{subtitle_row}:{last_letter}{subtitle_row}")
+            # starts right of the key columns that every printed page repeats (no piece of it on page 2)
+            ws.append([styled(plan.subtitle_pad + text, styles["subtitle"])])
+            ws.merged_cells.add(f"A{subtitle_row}:{title_letter}{subtitle_row}")
 
         # --- header row(s) -------------------------------------------------------------------
         group_of = {k: g for g in config.header_groups for k in g.columns}

@@ -3,6 +3,12 @@
 The current data is first backed up (``backups/恢复前_….db`` beside the database), then the backup is copied
 *into* the live database with SQLite's online backup API in one write transaction, so a cancel or a failure
 half-way leaves the database as it was.
+
+The target must be this program's database (:func:`db.session.diagnose`): another program's SQLite file, an
+empty file or a read-only one is refused with one line. A *damaged* database of this program is what a
+restore is for: its files are copied aside as they are (``恢复前_…_已损坏.db``; SQLite cannot read it for a
+checked copy), and when SQLite cannot even write into it (a destroyed header) the restored copy is built
+beside it and renamed over it. The backup may not be the database itself nor one of its side files.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ def check_backup_file(path: Path | str) -> str:
     if not path.is_file() or path.stat().st_size == 0:
         raise BackupError(f"找不到备份文件，或文件是空的：{path}")
     try:
-        check_database_file(path)
+        check_database_file(path, create=False, write=False)  # a backup on a read-only disc is fine
         revision, _has_tables = read_revision(path)
     except (DatabaseError, sqlite3.Error) as exc:
         raise BackupError(f"“{path.name}”不是有效的数据库备份：{exc}") from None
@@ -41,6 +47,26 @@ def check_backup_file(path: Path | str) -> str:
     if result != "ok":
         raise BackupError(f"备份文件“{path.name}”已损坏（{result}），不能用于恢复。")
     return revision
+
+
+def check_restore_target(live: Path | str, backup: Path | str | None = None) -> bool:
+    """Refuse (:class:`BackupError`, one line) a ``live`` that is not this program's database — another
+    program's file, an empty or read-only one — or a ``backup`` that is ``live`` or one of its side files.
+    Returns whether ``live`` is damaged (still restored: that is what a restore is for)."""
+    from db.check import DatabaseError
+    from db.files import database_files, same_file
+    from db.session import diagnose, quick_check
+
+    if backup is not None and any(same_file(backup, part) for part in database_files(live)):
+        raise BackupError("要恢复的备份就是正在使用的数据库文件（或它的附属文件），请选择备份文件。")
+    try:
+        diagnose(live, create=False, write=True)
+        quick_check(live)  # damaged pages anywhere: copied aside as they are, not through SQLite
+    except DatabaseError as exc:
+        if exc.kind != "damaged":
+            raise BackupError(f"不能恢复到这个文件：{exc}") from None
+        return True
+    return False
 
 
 def restore_database(
@@ -61,10 +87,11 @@ def restore_database(
     """
     import sqlite3
 
+    from db.files import same_file
+
     backup, live = Path(backup).resolve(), Path(live).resolve()
     cancel = cancel or CancelToken()
-    if backup == live:
-        raise BackupError("要恢复的备份就是正在使用的数据库文件，请选择备份文件。")
+    damaged = check_restore_target(live, backup)
 
     def report(done: int, total: int, text: str) -> None:
         if progress is not None:
@@ -75,7 +102,13 @@ def restore_database(
     cancel.raise_if_cancelled()
     stamp = (now or dt.datetime.now()).strftime("%Y%m%d_%H%M%S")
     before = live.parent / "backups" / f"恢复前_{live.stem}_{stamp}.db"
-    backup_database(live, before, progress=lambda d, t, s: report(1, 3, "正在保存恢复前的数据…"), cancel=cancel)
+    if same_file(before, backup):
+        before = before.with_name(f"恢复前_{live.stem}_{stamp}_1.db")
+    report(1, 3, "正在保存恢复前的数据…")
+    if damaged:
+        before = _copy_damaged(live, before)
+    else:
+        backup_database(live, before, progress=lambda d, t, s: report(1, 3, "正在保存恢复前的数据…"), cancel=cancel)
     src = sqlite3.connect(f"{backup.as_uri()}?mode=ro", uri=True)
     try:
         dst = sqlite3.connect(str(live), timeout=30)
@@ -91,9 +124,55 @@ def restore_database(
             dst.close()
     except ExportCancelled:
         raise ExportCancelled(f"恢复已取消，数据没有改动。恢复前的副本仍保存在：{before}") from None
-    except sqlite3.Error as exc:
-        raise BackupError(f"恢复失败，数据没有改动：{exc}") from None
+    except sqlite3.DatabaseError as exc:
+        if not damaged:
+            raise BackupError(f"恢复失败，数据没有改动：{exc}") from None
+        _replace_file(src, live)  # SQLite cannot write into it (its header is destroyed): replace the file
     finally:
         src.close()
     report(3, 3, "恢复完成")
     return before
+
+
+def _copy_damaged(live: Path, before: Path) -> Path:
+    """The damaged database's files copied aside as they are (nothing can read it for a checked copy)."""
+    import shutil
+
+    target = before.with_name(f"{before.stem}_已损坏.db")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        shutil.copy2(live, target)
+        wal = Path(f"{live}-wal")
+        if wal.exists():
+            shutil.copy2(wal, Path(f"{target}-wal"))
+    except OSError as exc:
+        raise BackupError(f"无法保存损坏的数据库副本，没有恢复：{exc.strerror or exc}（{target}）") from None
+    return target
+
+
+def _replace_file(src, live: Path) -> None:
+    """Write the backup (open as ``src``) into a new file beside ``live`` and rename it over ``live``; the
+    program is closed (the caller holds the write lock), so nothing else has the damaged file open."""
+    import os
+    import sqlite3
+
+    from app.core.atomic import temp_path_for
+    from app.core.tempfiles import release_live
+
+    tmp = temp_path_for(live)
+    try:
+        src.execute("VACUUM INTO ?", (str(tmp),))
+        con = sqlite3.connect(str(tmp))
+        try:
+            con.execute("PRAGMA journal_mode=WAL")
+        finally:
+            con.close()
+        for side in ("-wal", "-shm", "-journal"):  # the damaged file's: they must not be applied to the new one
+            Path(f"{live}{side}").unlink(missing_ok=True)
+        os.replace(tmp, live)
+    except (OSError, sqlite3.Error) as exc:
+        raise BackupError(f"恢复失败，数据库没有改动：{exc}") from None
+    finally:
+        for left in (tmp, Path(f"{tmp}-wal"), Path(f"{tmp}-shm")):
+            left.unlink(missing_ok=True)
+        release_live(tmp)

@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from app.services.calendar import WorkCalendar
-from app.services.case_list.search import escape_like, search_conditions
+from app.services.case_list.search import escape_like, search_conditions, search_hits
 from app.services.deadlines import acceptance_due
 from app.services.validation import normalize_text
 from db.enums import CaseStatus, CloseType, PerfStatus
@@ -205,8 +205,12 @@ def count_cases_capped(
 ) -> CaseCount:
     """:func:`count_cases`, but stops counting past ``cap`` (for each keystroke of the search box)."""
     flt = flt or CaseFilter()
-    cal = calendar if calendar is not None else _default_calendar()
-    inner = select(Case.id).where(*_conditions(flt, today or date.today(), cal, session)).limit(cap + 1)
+    hits = search_hits(session, flt.search_terms) if flt.with_(search="") == CaseFilter() else None
+    if hits is not None:  # only words: the index alone counts (deleted cases are not in it)
+        inner = hits.limit(cap + 1)
+    else:
+        cal = calendar if calendar is not None else _default_calendar()
+        inner = select(Case.id).where(*_conditions(flt, today or date.today(), cal, session)).limit(cap + 1)
     n = int(session.scalar(select(func.count()).select_from(inner.subquery())) or 0)
     return CaseCount(min(n, cap), n <= cap, cap)
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import case, func, null, select
+from sqlalchemy import case, null, select
 
 from app.services.case_list.filters import _S, _agreed_open_perf
 from db.enums import CloseType
 from db.lookups import CASE_SOURCE, DISPUTE_TYPE
 from db.models import Agreement, Case, CaseMediator, LookupItem, Mediator
+from db.portable import date_plus_days
 
 _STATUS_ORDER = {
     s.value: i
@@ -46,7 +47,7 @@ def _deadline_expr() -> Any:
         select(Agreement.perf_deadline).where(Agreement.case_id == Case.id).correlate(Case).scalar_subquery()
     )
     return case(
-        (Case.status == _S.REGISTERED.value, func.date(Case.received_on, "+3 days")),
+        (Case.status == _S.REGISTERED.value, date_plus_days(Case.received_on, 3)),
         (Case.status.in_([_S.ACCEPTED.value, _S.MEDIATING.value]), Case.mediation_due_on),
         (_agreed_open_perf(), perf),
         else_=null(),

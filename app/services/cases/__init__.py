@@ -3,7 +3,8 @@
 Every action is one transaction (``with session_factory.begin()``).  It checks that the case's state
 allows it (else :class:`CaseActionError`), validates its input (else
 :class:`~app.services.validation.ValidationError`, whose ``field`` names the Chinese field), and only then
-writes: the change, the refreshed ``Case.mediation_due_on`` and ``Case.search_text``, and one
+writes: the change, the refreshed ``Case.mediation_due_on`` and ``Case.search_text`` (and the case's row of
+the search index, ``db.search_index``), and one
 ``AuditEntry`` with the changed values before and after.  An exception anywhere rolls the whole
 transaction back, so nothing is ever half-saved and no case number is spent on a refused registration.
 

@@ -1,5 +1,6 @@
 """The shared core of :class:`~app.services.cases.CaseService`: construction, the mediation-start setting and
-the internals every action uses (load and check a case, refresh derived columns, write the audit entry)."""
+the internals every action uses (load and check a case, refresh derived columns and the search index, write
+the audit entry)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.services import app_settings
+from app.services.audit_masking import mask_audit_values
 from app.services.calendar import Deadline, WorkCalendar
 from app.services.cases.derived import _search_text
 from app.services.cases.fields import _invalid, _json
@@ -19,6 +21,7 @@ from app.services.cases.states import _OPEN, _S, action_refusal
 from app.services.cases.views import ActionResult
 from app.services.deadlines import START_BASES, mediation_due
 from db.models import AuditEntry, Case, Enterprise
+from db.search_index import refresh_search_index
 from db.sortkeys import case_keys
 
 
@@ -123,6 +126,13 @@ class CaseServiceBase:
             )
         case.search_text = _search_text(case, names)
         case.applicant_key, case.respondent_key = case_keys(case.parties)
+        self._reindex(s, case)
+
+    @staticmethod
+    def _reindex(s: Session, case: Case) -> None:
+        """Bring the case's row of the search index (``db.search_index``) in step, in this transaction."""
+        s.flush()
+        refresh_search_index(s.connection(), [case.id])
 
     def _audit(
         self,
@@ -147,8 +157,8 @@ class CaseServiceBase:
                 entity="case",
                 entity_uuid=case.uuid,
                 summary=summary,
-                before=b or None,
-                after=a or None,
+                before=mask_audit_values(b) or None,  # what changed was decided on the full values
+                after=mask_audit_values(a) or None,
             )
         )
 

@@ -311,6 +311,7 @@ class WorkflowActions(CaseServiceBase):
             if text is None:
                 raise _invalid("删除理由", "不能为空")
             case.deleted_at = datetime.now().replace(microsecond=0)
+            self._reindex(s, case)  # a deleted case leaves the search index
             self._audit(
                 s,
                 case,

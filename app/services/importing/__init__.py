@@ -7,7 +7,8 @@ The steps (reader → header → mapping → preview → commit) are re-exported
 :mod:`.plan` (file, sheet, header, mapping), :mod:`.preview` and :mod:`.context`; the records every step
 shares (options, problems, rows, changes) are in :mod:`.records` and the target interface in :mod:`.base`,
 so the engine and the targets (cases, enterprises, volunteers, services, mediators; :mod:`.targets`) never
-import each other. The 报送 side (the manifest, 零上报, the submissions board, the district's figures) is in
+import each other. Which organization a row belongs to is :mod:`.orgs`; the editable list of words that mean
+"not closed yet" in a ledger's 结案方式 is :mod:`.open_words`. The 报送 side (the manifest, 零上报, the submissions board, the district's figures) is in
 :mod:`.submissions`; running the exports for it is app.exports.submissions (exports sit above services).
 
 This package may import app.services, app.core and db — never app.exports, app.charts or the UI.

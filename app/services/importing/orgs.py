@@ -17,11 +17,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.services.importing.manifest import ManifestInfo
 from db.models import Organization
+from db.portable import position_in
 
 
 @dataclass
@@ -112,7 +113,7 @@ class OrgResolver:
         else:
             like = s.scalars(
                 select(Organization)
-                .where((Organization.name.contains(key)) | (func.instr(key, Organization.name) > 0))
+                .where((Organization.name.contains(key)) | (position_in(key, Organization.name) > 0))
                 .limit(2)
             ).all()
             if len(like) == 1:

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any, TypedDict
 
-from sqlalchemy import Integer, and_, case, cast, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.services.app_settings import get_settlement_counts_as_success, success_close_types
@@ -25,6 +25,7 @@ from app.services.stats.volunteer_figures import _volunteer_figures
 from db.enums import CloseType
 from db.lookups import CASE_SOURCE, DISPUTE_TYPE, ORG_KIND, lookup_labels
 from db.models import Agreement, Case, Organization
+from db.portable import days_between
 
 SHORT_PERIOD_DAYS = 120  # up to this length, received cases are found through ix_cases_org_received
 
@@ -201,7 +202,7 @@ def compute_in(
     month_col = _month_of(Case.closed_on)
     on_time = and_(Case.mediation_due_on.is_not(None), Case.closed_on <= Case.mediation_due_on)
     is_agreed = Case.close_type == CloseType.AGREED.value
-    days = cast(func.julianday(Case.closed_on) - func.julianday(Case.accepted_on), Integer)
+    days = days_between(Case.accepted_on, Case.closed_on)
     rows = session.execute(
         _scoped(
             select(

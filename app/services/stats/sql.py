@@ -5,20 +5,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import Integer, and_, cast, func, select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from app.services.stats.period import Period, Scope
 from db.models import Case, Organization
+from db.portable import month_of, year_of
 
 
 def _month_of(column):
-    """'2025-03' of a date column: SQLite keeps dates as ISO text, and substr is far cheaper than strftime."""
-    return func.substr(column, 1, 7)
+    """'2025-03' of a date column (db.portable: substr of SQLite's ISO text, to_char on PostgreSQL)."""
+    return month_of(column)
 
 
 def _year_of(column):
-    return cast(func.strftime("%Y", column), Integer)
+    return year_of(column)
 
 
 def _org_rows(session: Session, scope: Scope) -> list[tuple[int, str, str | None, str, str | None]]:

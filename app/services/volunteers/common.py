@@ -13,6 +13,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from app.services.app_settings import get_setting
+from app.services.audit_masking import mask_audit_values
 from app.services.formatting import format_date_cn
 from app.services.validation import (
     ValidationError,
@@ -233,7 +234,8 @@ def _vol_in_programme(v: Volunteer, d: date) -> bool:
 def _audit(session: Session, user: str | None, action: str, entity: str, uuid: str | None, summary: str,
            before: dict[str, Any] | None = None, after: dict[str, Any] | None = None) -> None:
     session.add(AuditEntry(user_login=user, action=action, entity=entity, entity_uuid=uuid, summary=summary,
-                           before=_json(before) if before else None, after=_json(after) if after else None))
+                           before=mask_audit_values(_json(before)) if before else None,
+                           after=mask_audit_values(_json(after)) if after else None))
 
 
 def _is_jpeg(data: bytes) -> bool:

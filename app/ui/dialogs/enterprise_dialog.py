@@ -19,10 +19,12 @@ from app.ui.choices import keep_choice
 from app.ui.dialogs.organization_dialog import set_combo_data
 from app.ui.forms.ui_enterprise_dialog import Ui_EnterpriseDialog
 from app.ui.widgets.field_errors import FormFieldErrors, accept_saved
+from app.ui.widgets.fit_screen import FitToScreenMixin, scroll_body
+from app.ui.widgets.unsaved_guard import UnsavedChangesMixin
 from db.lookups import INDUSTRY, lookup_labels
 
 
-class EnterpriseDialog(QDialog):
+class EnterpriseDialog(UnsavedChangesMixin, FitToScreenMixin, QDialog):
     """New enterprise (``enterprise_id=None``, optionally with a ``name`` typed elsewhere) or edit one."""
 
     def __init__(
@@ -42,11 +44,12 @@ class EnterpriseDialog(QDialog):
         self.ui = Ui_EnterpriseDialog()
         self.ui.setupUi(self)
         ui = self.ui
+        scroll_body(self, keep_last=2)  # the fields scroll; the error line and 保存/取消 stay visible
         self.setWindowTitle(self.tr("新增单位") if enterprise_id is None else self.tr("编辑单位"))
         ui.button_box.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("保存"))
         ui.button_box.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
         ui.button_box.accepted.connect(self.save)
-        ui.button_box.rejected.connect(self.reject)
+        ui.button_box.rejected.connect(self.request_close)
 
         ui.employer_type_combo.addItem(self.tr("（按信用代码判断）"), "")
         for t in ent_service.EMPLOYER_TYPES:
@@ -90,6 +93,7 @@ class EnterpriseDialog(QDialog):
             self._load(enterprise_id)
         elif name:
             ui.name_edit.setText(name)
+        self.guard_unsaved(self.save)
         QTimer.singleShot(0, ui.name_edit.setFocus)
 
     def _load(self, enterprise_id: int) -> None:

@@ -16,10 +16,12 @@ from app.ui.dialogs.organization_dialog import set_combo_data
 from app.ui.forms.ui_mediator_dialog import Ui_MediatorDialog
 from app.ui.models.organization_models import TrainingGridModel
 from app.ui.widgets.field_errors import FormFieldErrors, accept_saved
+from app.ui.widgets.fit_screen import FitToScreenMixin, scroll_body
+from app.ui.widgets.unsaved_guard import UnsavedChangesMixin
 from db.lookups import MEDIATOR_BACKGROUND, lookup_labels
 
 
-class MediatorDialog(QDialog):
+class MediatorDialog(UnsavedChangesMixin, FitToScreenMixin, QDialog):
     """New mediator of ``org_id`` (``mediator_id=None``) or edit one; ``saved_id``/``warnings`` after a save."""
 
     def __init__(
@@ -37,11 +39,12 @@ class MediatorDialog(QDialog):
         self.ui = Ui_MediatorDialog()
         self.ui.setupUi(self)
         ui = self.ui
+        scroll_body(self, keep_last=2)  # the fields scroll; the error line and 保存/取消 stay visible
         self.setWindowTitle(self.tr("新增调解员") if mediator_id is None else self.tr("编辑调解员"))
         ui.button_box.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("保存"))
         ui.button_box.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
         ui.button_box.accepted.connect(self.save)
-        ui.button_box.rejected.connect(self.reject)
+        ui.button_box.rejected.connect(self.request_close)
 
         for oid, name in org_service.run_read(session_factory, org_service.organization_choices, active_only=False):
             ui.organization_combo.addItem(name, oid)
@@ -90,6 +93,7 @@ class MediatorDialog(QDialog):
             self._load(mediator_id)
         elif org_id is not None:
             set_combo_data(ui.organization_combo, org_id)
+        self.guard_unsaved(self.save)
         QTimer.singleShot(0, ui.name_edit.setFocus)
 
     def _load(self, mediator_id: int) -> None:

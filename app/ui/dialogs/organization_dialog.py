@@ -28,6 +28,8 @@ from app.ui.choices import keep_choice
 from app.ui.forms.ui_org_dialog import Ui_OrgDialog
 from app.ui.models.organization_models import TitleGridModel
 from app.ui.widgets.field_errors import FormFieldErrors, accept_saved
+from app.ui.widgets.fit_screen import FitToScreenMixin, scroll_tabs
+from app.ui.widgets.unsaved_guard import UnsavedChangesMixin
 from db.lookups import ORG_KIND, lookup_labels
 
 
@@ -36,7 +38,7 @@ def set_combo_data(combo, value: Any) -> None:
     combo.setCurrentIndex(index if index >= 0 else 0 if value in (None, "") else -1)
 
 
-class OrganizationDialog(QDialog):
+class OrganizationDialog(UnsavedChangesMixin, FitToScreenMixin, QDialog):
     """New organization (``org_id=None``) or edit one. After ``accept()``, ``saved_id`` and ``warnings``."""
 
     def __init__(self, session_factory: Any, org_id: int | None = None, parent: QWidget | None = None) -> None:
@@ -48,11 +50,12 @@ class OrganizationDialog(QDialog):
         self.ui = Ui_OrgDialog()
         self.ui.setupUi(self)
         ui = self.ui
+        scroll_tabs(ui.tabs)  # the tabs scroll inside; 保存/取消 stay visible on a 768-pixel screen
         self.setWindowTitle(self.tr("新建调解组织") if org_id is None else self.tr("编辑调解组织"))
         ui.button_box.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("保存"))
         ui.button_box.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
         ui.button_box.accepted.connect(self.save)
-        ui.button_box.rejected.connect(self.reject)
+        ui.button_box.rejected.connect(self.request_close)
 
         kinds = org_service.run_read(session_factory, org_service.lookup_choices, ORG_KIND)
         ui.kind_combo.addItem(self.tr("（请选择）"), "")
@@ -109,6 +112,7 @@ class OrganizationDialog(QDialog):
                 check.setChecked(False)
         self._update_name_warning()
         self._update_highlights_count()
+        self.guard_unsaved(self.save)
         QTimer.singleShot(0, ui.name_edit.setFocus)
 
     # --- reading and writing the widgets ------------------------------------------------------------

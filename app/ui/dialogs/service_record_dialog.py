@@ -30,6 +30,7 @@ from app.ui.choices import keep_choice
 from app.ui.dialogs.volunteer_dialog import _FormDialog, get_date, set_date, show_error
 from app.ui.forms.ui_service_record_dialog import Ui_ServiceRecordDialog
 from app.ui.models.volunteer_models import CheckListModel, EnterpriseSuggestions
+from app.ui.widgets.fit_screen import scroll_body
 from db.lookups import SERVICE_ITEM, lookup_labels
 
 STAT_SPINS = ("consultations", "materials", "risks_found", "suggestions", "committees_established",
@@ -48,6 +49,7 @@ class ServiceRecordDialog(_FormDialog):
         super().__init__(parent)
         self.ui = Ui_ServiceRecordDialog()
         self.ui.setupUi(self)
+        scroll_body(self, keep_last=2)  # the fields scroll; the message line and 保存/取消 stay visible
         self.service = service
         self.record_id = record_id
         self.saved_id: int | None = None
@@ -85,6 +87,7 @@ class ServiceRecordDialog(_FormDialog):
             data = prefill or ServiceInput(served_on=today)
             self.setWindowTitle(self.tr("新增志愿服务记录"))
         self.load(data)
+        self._loaded()
 
     # --- pickers ----------------------------------------------------------------------------------------
     def _volunteer_items(self, keep: list[int]) -> list[tuple[int, str]]:

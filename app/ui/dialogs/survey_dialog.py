@@ -57,6 +57,7 @@ class SurveyDialog(_FormDialog):
         else:
             self._preselect_volunteer()
         self._wire_buttons()
+        self._loaded()
 
     def _preselect_volunteer(self) -> None:
         if self.ui.volunteer_combo.currentData() is not None:

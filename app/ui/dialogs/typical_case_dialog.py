@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -32,6 +31,8 @@ from app.services.organizations import (
     save_typical_case,
 )
 from app.ui.widgets.field_errors import ERROR_COLOUR
+from app.ui.widgets.fit_screen import FitToScreenMixin, scroll_body
+from app.ui.widgets.unsaved_guard import UnsavedChangesMixin
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +44,7 @@ PLACEHOLDERS = {
 }
 
 
-class TypicalCaseDialog(QDialog):
+class TypicalCaseDialog(UnsavedChangesMixin, FitToScreenMixin, QDialog):
     """Edit the 基本案情 / 调解过程 / 调解结果 / 典型意义 of case ``case_id``."""
 
     def __init__(self, session_factory: Any, case_id: int, parent: QWidget | None = None) -> None:
@@ -54,7 +55,6 @@ class TypicalCaseDialog(QDialog):
         self.edits: dict[str, QPlainTextEdit] = {}
         self.state_labels: dict[str, QLabel] = {}
         self._loaded: dict[str, str] = {}
-        self.confirm_discard = self._ask_discard  # tests replace it
 
         self.setWindowTitle("编写典型案例")
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
@@ -112,9 +112,11 @@ class TypicalCaseDialog(QDialog):
         self.buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
         self.buttons.addButton(self.close_button, QDialogButtonBox.ButtonRole.RejectRole)
         self.save_button.clicked.connect(self.save)
-        self.close_button.clicked.connect(self.reject)
+        self.close_button.clicked.connect(self.request_close)
         bottom.addWidget(self.buttons)
         layout.addLayout(bottom)
+        scroll_body(self, keep_last=2)  # the sections scroll; the error line and 保存/关闭 stay visible
+        self.guard_unsaved(self.save, title="编写典型案例")
         self.load()
 
     # --- loading ---------------------------------------------------------------------------------------
@@ -134,6 +136,7 @@ class TypicalCaseDialog(QDialog):
             self._loaded[key] = edit.toPlainText()
             self._show_state(key)
         self.status_label.clear()
+        self.mark_clean()
 
     def _show_state(self, key: str) -> None:
         texts = self.texts
@@ -178,20 +181,3 @@ class TypicalCaseDialog(QDialog):
         self.load()
         self.status_label.setText("已保存。在“打印/导出文书”中选择“典型案例（附件3）”即可导出。")
         return True
-
-    def _ask_discard(self) -> bool:
-        box = QMessageBox(QMessageBox.Icon.Question, "编写典型案例", "有未保存的修改。要保存吗？",
-                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-                          | QMessageBox.StandardButton.Cancel, self)
-        box.button(QMessageBox.StandardButton.Save).setText("保存")
-        box.button(QMessageBox.StandardButton.Discard).setText("不保存")
-        box.button(QMessageBox.StandardButton.Cancel).setText("取消")
-        answer = box.exec()
-        if answer == QMessageBox.StandardButton.Save:
-            return self.save()
-        return answer == QMessageBox.StandardButton.Discard
-
-    def reject(self) -> None:
-        if self.dirty and not self.confirm_discard():
-            return
-        super().reject()

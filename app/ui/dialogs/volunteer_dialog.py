@@ -40,6 +40,8 @@ from app.ui.forms.ui_volunteer_contact_dialog import Ui_ContactDialog
 from app.ui.forms.ui_volunteer_dialog import Ui_VolunteerDialog
 from app.ui.models.volunteer_models import EnterpriseSuggestions
 from app.ui.widgets.field_errors import FormFieldErrors, accept_saved
+from app.ui.widgets.fit_screen import FitToScreenMixin, scroll_body, scroll_tabs
+from app.ui.widgets.unsaved_guard import UnsavedChangesMixin
 from db.enums import VolunteerStatus
 
 ETHNICITIES = ("汉族", "回族", "满族", "蒙古族", "朝鲜族", "壮族", "维吾尔族", "藏族", "苗族", "土家族", "彝族", "其他")
@@ -92,8 +94,9 @@ def show_error(label: QLabel, exc: Exception) -> None:
     label.setVisible(True)
 
 
-class _FormDialog(QDialog):
-    """Save button wiring, the error label and focusing the field a ValidationError names."""
+class _FormDialog(UnsavedChangesMixin, FitToScreenMixin, QDialog):
+    """Save button wiring, the error label and focusing the field a ValidationError names; fitted to the
+    screen, and 「保存 / 不保存 / 取消」 asked when closed with changes (call ``_loaded()`` after loading)."""
 
     ui: Any
     FIELD_WIDGETS: dict[str, str] = {}
@@ -102,7 +105,11 @@ class _FormDialog(QDialog):
         self.ui.button_box.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("保存"))
         self.ui.button_box.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
         self.ui.button_box.accepted.connect(self.save)
-        self.ui.button_box.rejected.connect(self.reject)
+        self.ui.button_box.rejected.connect(self.request_close)
+
+    def _loaded(self, **kwargs: Any) -> None:
+        """The form holds the stored values now: changes are counted from here."""
+        self.guard_unsaved(self.save, **kwargs)
 
     def _refused(self, exc: ValidationError) -> None:
         if getattr(self, "errors", None) is None:
@@ -133,6 +140,7 @@ class VolunteerDialog(_FormDialog):
         super().__init__(parent)
         self.ui = Ui_VolunteerDialog()
         self.ui.setupUi(self)
+        scroll_tabs(self.ui.dialog_tabs)  # the tabs scroll inside; 保存/取消 stay visible
         self.service = service
         self.volunteer_id = volunteer_id
         self.saved_id: int | None = None
@@ -173,6 +181,7 @@ class VolunteerDialog(_FormDialog):
             self._show_photo(None)
             self.setWindowTitle(self.tr("新增志愿者"))
         self._status_changed()
+        self._loaded(extra=lambda: self.photo)
 
     # --- form <-> data ----------------------------------------------------------------------------------
     def load(self, d: VolunteerData) -> None:
@@ -309,6 +318,7 @@ class ContactDialog(_FormDialog):
         super().__init__(parent)
         self.ui = Ui_ContactDialog()
         self.ui.setupUi(self)
+        scroll_body(self, keep_last=2)  # the fields scroll; the message line and 保存/取消 stay visible
         self.service = service
         self.volunteer_id = volunteer_id
         self.contact_id = contact_id
@@ -333,6 +343,7 @@ class ContactDialog(_FormDialog):
         if contact_id is not None:
             self._load()
         self._mode_changed()
+        self._loaded()
 
     def _load(self) -> None:
         row = next((c for c in self.service.read(list_contacts, volunteer_id=self.volunteer_id)

@@ -53,6 +53,7 @@ from app.ui.models.case_table_model import (
 )
 from app.ui.pages.import_opener import add_import_button
 from app.ui.settings_store import LAST_EXPORT_DIR, Setting, SettingsStore
+from app.ui.widgets.fit_screen import stretch_column
 
 log = logging.getLogger(__name__)
 
@@ -63,19 +64,21 @@ CASES_HEADER = Setting("persist/cases/header", b"", "案件台账的列宽、列
 LEDGER_KIND = "case-ledger"
 SEARCH_DELAY_MS = 250
 
+#: Widths that keep every column on a 1366-pixel screen; 被申请人 stretches into what is left (and more on a
+#: wide screen) instead of the last column.
 DEFAULT_WIDTHS = {
-    COL_CASE_NO: 184,
-    COL_RECEIVED: 88,
-    COL_APPLICANT: 96,
+    COL_CASE_NO: 176,
+    COL_RECEIVED: 86,
+    COL_APPLICANT: 84,
     COL_RESPONDENT: 190,
-    COL_DISPUTE_TYPE: 110,
-    COL_STATUS: 112,
+    COL_DISPUTE_TYPE: 96,
+    COL_STATUS: 100,
     COL_MEDIATOR: 60,
-    COL_DUE: 104,
-    COL_DAYS_LEFT: 76,
-    COL_CLAIM_AMOUNT: 100,
-    COL_CLOSED: 88,
-    COL_CLOSE_TYPE: 110,
+    COL_DUE: 92,
+    COL_DAYS_LEFT: 68,
+    COL_CLAIM_AMOUNT: 92,
+    COL_CLOSED: 86,
+    COL_CLOSE_TYPE: 92,
 }
 
 
@@ -117,6 +120,7 @@ class CasesPage(QWidget):
         table.verticalHeader().setDefaultSectionSize(max(26, table.fontMetrics().height() + 10))
         for column, width in DEFAULT_WIDTHS.items():
             table.setColumnWidth(column, width)
+        stretch_column(table, COL_RESPONDENT)
         table.setSortingEnabled(True)
         self.ui.error_label.hide()
         self.ui.timing_label.hide()
@@ -178,7 +182,10 @@ class CasesPage(QWidget):
             self._restore_filter()
             saved = self.settings.get(CASES_HEADER)
             if saved:
-                self.ui.case_table.horizontalHeader().restoreState(QByteArray(saved))
+                header = self.ui.case_table.horizontalHeader()
+                header.restoreState(QByteArray(saved))
+                header.setStretchLastSection(False)  # a state saved by an older version stretched the last
+                header.setSectionResizeMode(COL_RESPONDENT, QHeaderView.ResizeMode.Stretch)
         finally:
             self._restoring = False
         self.apply_filter()

@@ -12,6 +12,7 @@ from app.services import organizations as org_service
 from app.ui.dialogs.enterprise_dialog import EnterpriseDialog
 from app.ui.forms.ui_enterprise_list import Ui_EnterpriseList
 from app.ui.models.organization_models import ID_ROLE, EnterpriseTableModel, sort_proxy
+from app.ui.widgets.fit_screen import stretch_column
 from db.lookups import INDUSTRY
 
 
@@ -42,7 +43,7 @@ class EnterprisesWidget(QWidget):
         ui.enterprise_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         header = ui.enterprise_view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        stretch_column(ui.enterprise_view, 0)  # 单位名称 takes the spare width, not the last column
         ui.enterprise_view.verticalHeader().setVisible(False)
 
         self._search_timer = QTimer(self)

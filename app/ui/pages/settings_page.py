@@ -29,6 +29,7 @@ from app.ui.forms.ui_settings_page import Ui_SettingsPage
 from app.ui.settings_store import SettingsStore
 from app.ui.widgets.field_errors import ERROR_COLOUR, FieldErrors
 from app.ui.widgets.lists_editor import ListsEditor
+from app.ui.widgets.unsaved_guard import UnsavedGuard
 
 HOLIDAY_FILE = "holidays-cn.json"
 
@@ -134,6 +135,9 @@ class SettingsPage(QWidget):
                 widget.currentIndexChanged.connect(lambda _i: self._edited())
         ui.save_rules_button.clicked.connect(self.save_rules)
         ui.defaults_button.clicked.connect(self.restore_defaults)
+        # a change is a difference from the values loaded (a value set back is none): 「有未保存的修改」 and
+        # 保存 / 不保存 / 取消 when the page is left (the main window asks confirm_leave())
+        self.unsaved = UnsavedGuard(self, lambda: list(self.rule_fields.values()), self.save_rules, title="业务规则")
         self._set_rules_enabled(False, "数据库打开后可以修改业务规则。")
 
     def _set_rules_enabled(self, enabled: bool, status: str = "") -> None:
@@ -172,6 +176,7 @@ class SettingsPage(QWidget):
         self.errors.clear()
         self.set_values(values)
         self.rules_loaded = True
+        self.unsaved.mark_clean()
         self._set_rules_enabled(True)
         try:
             self.lists.reload()
@@ -206,7 +211,21 @@ class SettingsPage(QWidget):
     def _edited(self) -> None:
         if self.rules_loaded:
             self.errors.clear()
-            self._show_status("有未保存的修改。")
+            self._show_status("有未保存的修改。" if self.has_unsaved_changes() else "")
+
+    def has_unsaved_changes(self) -> bool:
+        return self.rules_loaded and self.unsaved.is_dirty()
+
+    def confirm_leave(self) -> bool:
+        """Leaving the page (another page, closing the window): 保存 / 不保存 / 取消 if a rule was changed.
+        不保存 puts the stored values back, so the page shows what is in force."""
+        if not self.has_unsaved_changes():
+            return True
+        if not self.unsaved.confirm_leave():
+            return False
+        if self.has_unsaved_changes():  # 不保存
+            self.load_rules()
+        return True
 
     def restore_defaults(self) -> None:
         self.set_values(rules.DEFAULTS)
@@ -227,6 +246,7 @@ class SettingsPage(QWidget):
             self.errors.show(ValidationError("", f"保存失败：{exc}"))
             self._show_status("未保存。")
             return False
+        self.unsaved.mark_clean()
         self._show_status(saved.message, ok=True)
         if saved.changed:
             self.rules_saved.emit(saved.changed)

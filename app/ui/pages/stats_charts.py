@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.services import stats
 from app.ui.models.stats_models import RowsModel
+from app.ui.widgets.fit_screen import FitToScreenMixin
 
 #: Which definition a chart's tooltip shows.
 CHART_DEFINITIONS = {
@@ -48,7 +49,7 @@ def _setup_view(view: QTableView, model: RowsModel, stretch: int | None = None) 
     header.setHighlightSections(False)
 
 
-class ChartDataDialog(QDialog):
+class ChartDataDialog(FitToScreenMixin, QDialog):
     """The numbers behind one chart, with a button that copies them (tab-separated) to the clipboard."""
 
     def __init__(self, title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]], parent: QWidget) -> None:

@@ -32,6 +32,7 @@ from app.ui.models.volunteer_models import (
     FiguresModel,
     StaleModel,
 )
+from app.ui.widgets.fit_screen import keep_splitter, rows_height
 
 ALL_UNITS = "全部单位"
 
@@ -85,6 +86,7 @@ class DutyBoardWidget(QWidget):
         stale_header.setStretchLastSection(False)
         self.ui.board_splitter.setStretchFactor(0, 3)
         self.ui.board_splitter.setStretchFactor(1, 2)
+        keep_splitter(self.ui.board_splitter, (rows_height(self.ui.duty_view, 4), 120))
         self.ui.legend_label.setText(legend_html())
 
         today = service.today()

@@ -226,17 +226,28 @@ def stretch_column(view: QAbstractItemView, column: int) -> None:
     header.sectionCountChanged.connect(apply)  # columns come with the model (and back after a reset)
 
 
-def flash(label: QLabel, text: str, msecs: int = BANNER_MS) -> None:
-    """Show ``text`` in ``label`` and hide it again after ``msecs`` (a newer text restarts the time)."""
+def flash(label: QLabel, text: str, msecs: int = BANNER_MS, *, keep_place: bool = False) -> None:
+    """Show ``text`` in ``label`` and clear it again after ``msecs`` (a newer text restarts the time).
+
+    The label is hidden while empty, unless ``keep_place`` (a label in a row of its own that must not
+    make the row jump)."""
     timer: QTimer | None = getattr(label, "_flash_timer", None)
     if timer is None:
         timer = QTimer(label)
         timer.setSingleShot(True)
-        timer.timeout.connect(lambda: (label.clear(), label.setVisible(False)))
+
+        def expire() -> None:
+            label.clear()
+            label.setToolTip("")
+            if not keep_place:
+                label.setVisible(False)
+
+        timer.timeout.connect(expire)
         label._flash_timer = timer  # type: ignore[attr-defined]
     label.setText(text)
     label.setToolTip(text)
-    label.setVisible(bool(text))
+    if not keep_place:
+        label.setVisible(bool(text))
     if text and msecs > 0:
         timer.start(msecs)
     else:

@@ -66,7 +66,11 @@ def _model_values(model: QAbstractItemModel | None, parent: QModelIndex | None =
     if model is None:
         return ()
     parent = parent or QModelIndex()
-    rows, columns = model.rowCount(parent), model.columnCount(parent)
+    rows = model.rowCount(parent)
+    try:
+        columns = model.columnCount(parent)
+    except TypeError:  # a list model (QListWidget, QStringListModel): its columnCount is private
+        columns = 1
     if rows * max(columns, 1) > MAX_VIEW_CELLS:
         return ("<large>",)
     return tuple(

@@ -43,10 +43,12 @@ from app.ui.dialogs.case.rows import (
 from app.ui.dialogs.case_actions import ActionDialog, select_data, show_message
 from app.ui.forms.ui_case_dialog import Ui_CaseDialog
 from app.ui.widgets.field_errors import FieldErrors, reveal
+from app.ui.widgets.fit_screen import FitToScreenMixin
+from app.ui.widgets.unsaved_guard import UnsavedChangesMixin
 from db.enums import ApplyMode, PartyKind, PartyRole
 
 
-class CaseDialog(PartiesMixin, DisplayMixin, DocumentsMixin, QDialog):
+class CaseDialog(UnsavedChangesMixin, FitToScreenMixin, PartiesMixin, DisplayMixin, DocumentsMixin, QDialog):
     """Register a new case (``case_id=None``) or open an existing one."""
 
     #: A change was saved (case id); the list refreshes.
@@ -93,7 +95,7 @@ class CaseDialog(PartiesMixin, DisplayMixin, DocumentsMixin, QDialog):
         self._setup_errors()
         self._setup_documents_menu()
         self.ui.save_button.clicked.connect(self.save)
-        self.ui.close_button.clicked.connect(self.reject)
+        self.ui.close_button.clicked.connect(self.request_close)
 
         if case_id is None:
             if default_organization_id is not None:
@@ -101,6 +103,7 @@ class CaseDialog(PartiesMixin, DisplayMixin, DocumentsMixin, QDialog):
             self._new_case()
         else:
             self.reload()
+        self.guard_unsaved(self.save, title="案件")  # 关闭/Esc/X with changes: 保存 / 不保存 / 取消
 
     # --- setup ----------------------------------------------------------------------------------------
     def _load_choices(self) -> None:

@@ -58,6 +58,7 @@ class DisplayMixin:
         self.check_recusal()
         self._show_actions()
         self._show_history()
+        self.mark_clean()  # what is shown now is what is stored
         editable = self.view.allows("edit")
         self._set_editable(editable)
         self.ui.save_button.setText("保存修改")

@@ -24,12 +24,13 @@ from app.services.cases import ActionResult, CaseActionError, CaseService, CaseV
 from app.services.validation import ValidationError
 from app.ui.dialogs.case_actions.editors import show_message
 from app.ui.widgets.field_errors import FieldErrors, make_error_label
+from app.ui.widgets.fit_screen import FitToScreenMixin
 
 # =============================================================================================
 # The base dialog
 
 
-class ActionDialog(QDialog):
+class ActionDialog(FitToScreenMixin, QDialog):
     """One action on one case: a form, 确定 runs :meth:`submit`, errors stay in the dialog."""
 
     action = ""

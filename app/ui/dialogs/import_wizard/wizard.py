@@ -20,6 +20,7 @@ from app.ui.dialogs.import_wizard.steps import StepsMixin
 from app.ui.forms.ui_import_wizard import Ui_ImportWizard
 from app.ui.models.import_models import PreviewModel, RawSheetModel
 from app.ui.ops import run_in_background
+from app.ui.widgets.fit_screen import FitToScreenMixin
 
 FILE_FILTER = "表格文件 (*.xlsx *.xlsm *.xls *.csv *.et *.ett *.htm *.html *.xml);;所有文件 (*)"
 FILTERS = (
@@ -32,7 +33,7 @@ FILTERS = (
 )
 
 
-class ImportWizard(StepsMixin, QWizard):
+class ImportWizard(FitToScreenMixin, StepsMixin, QWizard):
     """``ImportWizard(ctx, target="cases")``; ``imported`` is emitted with the ImportResult after a commit."""
 
     imported = Signal(object)
@@ -75,7 +76,8 @@ class ImportWizard(StepsMixin, QWizard):
         ui.target_combo.setCurrentIndex(max(0, ui.target_combo.findData(target)))
         ui.target_combo.currentIndexChanged.connect(self._target_changed)
         ui.org_combo.addItem(self.tr("（自动：按文件注明的组织）"), None)
-        ui.org_combo.setItemData(0, self.tr("文件注明了报送单位或调解组织时按文件；否则本库只有一个调解组织时就是它"),
+        ui.org_combo.setItemData(0, self.tr("每行按“调解组织”列注明的组织导入；没有注明的行按文件的报送单位，否则本库只有一个调解组织时就是它。"
+                                         "选择某个调解组织时，也只用于没有注明组织的行"),
                                  Qt.ItemDataRole.ToolTipRole)
         from app.services import organizations as org_service
 

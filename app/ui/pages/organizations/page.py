@@ -23,6 +23,7 @@ from app.ui.pages.import_opener import add_import_button
 from app.ui.pages.organizations.editing import EditingMixin
 from app.ui.pages.organizations.reports import ReportsMixin
 from app.ui.pages.organizations.summary import summary_html
+from app.ui.widgets.fit_screen import flash, keep_splitter, rows_height, scroll_tabs, stretch_column
 from app.ui.widgets.gold_assessment_widget import GoldAssessmentWidget
 from db.lookups import ORG_KIND
 
@@ -71,10 +72,15 @@ class OrganizationsPage(EditingMixin, ReportsMixin, QWidget):
         ui.org_view.verticalHeader().setVisible(False)
         header = ui.org_view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        stretch_column(ui.org_view, OrganizationTableModel.COL_NAME)  # the name takes the spare width
         ui.splitter.setStretchFactor(0, 2)
         ui.splitter.setStretchFactor(1, 3)
         ui.splitter.setSizes([230, 470])  # about six organizations visible above the details
+        # the detail tabs scroll inside, so a tall tab (金牌自评, 导出) never squeezes the list to one row;
+        # the list keeps four rows, the details a few lines, and the place is remembered
+        scroll_tabs(ui.detail_tabs)
+        keep_splitter(ui.splitter, (rows_height(ui.org_view, 4), 150),
+                      store=getattr(window, "settings", None), name="organizations/splitter")
         ui.kind_filter_combo.addItem(self.tr("全部类型"), "")
         ui.region_filter_combo.addItem(self.tr("全部地区"), "")
         for value, label in TITLE_FILTERS:
@@ -94,7 +100,7 @@ class OrganizationsPage(EditingMixin, ReportsMixin, QWidget):
         self.mediator_proxy = sort_proxy(self.mediators, self, filter_columns=[0, 4, 10])
         ui.mediator_view.setModel(self.mediator_proxy)
         ui.mediator_view.verticalHeader().setVisible(False)
-        ui.mediator_view.horizontalHeader().setStretchLastSection(True)
+        stretch_column(ui.mediator_view, 4)  # 职务: the longest text of a roster row
         ui.mediator_search_edit.textChanged.connect(self.mediator_proxy.set_text)
         ui.show_left_check.toggled.connect(lambda _c: self.load_mediators())
         ui.mediator_add_button.clicked.connect(self.new_mediator)
@@ -176,7 +182,7 @@ class OrganizationsPage(EditingMixin, ReportsMixin, QWidget):
                     pass
 
     def set_status(self, text: str) -> None:
-        self.ui.status_label.setText(text)
+        flash(self.ui.status_label, text)  # beside the title, gone after a few seconds
         window = self.window_
         bar = getattr(getattr(window, "ui", None), "status_bar", None)
         if bar is not None and text:

@@ -22,6 +22,8 @@ from app.services.volunteers import (
 from app.ui.dialogs.volunteer_dialog import set_date
 from app.ui.forms.ui_volunteer_page import Ui_VolunteersPage
 from app.ui.models.volunteer_models import (
+    COL_C_ENTERPRISE,
+    COL_V_UNIT,
     ContactTableModel,
     EnterpriseSuggestions,
     ServiceTableModel,
@@ -46,6 +48,7 @@ from app.ui.pages.volunteers.common import (
 from app.ui.pages.volunteers.records import RecordsMixin
 from app.ui.pages.volunteers.roster import RosterMixin
 from app.ui.widgets.duty_board import DutyBoardWidget
+from app.ui.widgets.fit_screen import BANNER_MS, flash, keep_splitter, rows_height, stretch_column
 from app.ui.widgets.recusal_widget import RecusalWidget
 
 
@@ -84,6 +87,10 @@ class VolunteersPage(RosterMixin, RecordsMixin, QWidget):
         _setup_view(ui.contact_view, self.contact_proxy)
         ui.roster_splitter.setStretchFactor(0, 3)
         ui.roster_splitter.setStretchFactor(1, 2)
+        stretch_column(ui.volunteer_view, COL_V_UNIT)  # 工作单位 takes the spare width
+        stretch_column(ui.contact_view, COL_C_ENTERPRISE)
+        keep_splitter(ui.roster_splitter, (rows_height(ui.volunteer_view, 4), 150),
+                      store=self.settings, name="volunteers/roster_splitter")
         ui.status_combo.addItem(ALL, None)
         ui.status_combo.addItem("在册", "active")
         ui.status_combo.addItem("已退出", "left")
@@ -165,6 +172,8 @@ class VolunteersPage(RosterMixin, RecordsMixin, QWidget):
         ui.delete_survey_button.clicked.connect(self.delete_survey)
         ui.survey_splitter.setStretchFactor(0, 3)
         ui.survey_splitter.setStretchFactor(1, 2)
+        keep_splitter(ui.survey_splitter, (320, 200),
+                      store=self.settings, name="volunteers/survey_splitter")
 
         # --- quarterly summary ---
         self.summary_edits = {key: getattr(ui, f"summary_{key}_edit") for key, _label in SUMMARY_SECTIONS}
@@ -262,9 +271,10 @@ class VolunteersPage(RosterMixin, RecordsMixin, QWidget):
         combo.blockSignals(False)
 
     def notify(self, text: str) -> None:
+        """A line beside the title (it takes no rows from the tables), cleared after a few seconds
+        (a longer text, e.g. with a warning, stays longer)."""
         self.last_notice = text
-        self.ui.notice_label.setText(text)
-        self.ui.notice_label.setVisible(bool(text))
+        flash(self.ui.notice_label, text, BANNER_MS * (2 if len(text) > 30 else 1), keep_place=True)
 
     def confirm(self, title: str, text: str) -> bool:
         """Ask yes/no (tests replace this)."""

@@ -8,6 +8,12 @@ A row matches a case already in the database by 记录标识, else by case numbe
 else by the applicant's ID number and the received date. ID numbers and phones masked by the export are
 never written: a new case gets none, an existing case keeps its full number (a disagreement is reported).
 The 备注 of the export also carries 延期原因, 仲裁案号, 回访 and 归档日期; they are read back into their fields.
+The 调解组织 column names each row's organization (the wizard's choice only fills rows that name none).
+
+Open cases: a blank 结案方式, or one of the editable open-case words (调解中, 在办, 未结 …;
+:mod:`app.services.importing.open_words`), means not closed; 受理 is inferred from a mediator or a 调解日期 (which
+also becomes a session on record). A case repeated in the file (same 记录标识, case number, ID number and date,
+or parties and date) is imported once, the later row reported 「…与第N行重复」.
 
 The package: :mod:`.fields` (columns, keyword tables, compound-column readers), :mod:`.checking` (prepare and
 one row), :mod:`.matching` (resolve against the database), :mod:`.inserting` (write; new cases in bulk),

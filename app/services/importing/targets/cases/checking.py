@@ -29,7 +29,6 @@ from db.enums import ApplyMode, CaseStatus, CloseType, PerfStatus, ReviewKind
 from db.lookups import CASE_SOURCE, DISPUTE_TYPE, lookup_labels
 from db.models import Mediator
 
-
 #: A row without an organization (no 调解组织 column or cell, none chosen, none named by the file). The command
 #: line adds how to choose one there (app.services.importing.command); the wizard's text names no option.
 NO_ORG_MESSAGE = "不知道该案件属于哪个调解组织：表格中没有写明调解组织，请在导入时选择调解组织"

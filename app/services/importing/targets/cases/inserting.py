@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 from types import SimpleNamespace as NS
 from typing import Any
 
@@ -21,12 +21,17 @@ from db.models import (
     CaseClaim,
     CaseMediator,
     CaseParty,
+    MediationSession,
     Mediator,
     Organization,
     PerformanceRecord,
     ReturnVisit,
 )
+from db.search_index import refresh_search_index
 from db.sortkeys import name_key, party_search_parts, search_text
+
+#: the record of a session made from a ledger's 调解日期
+SESSION_NOTE = "导入台账时按“调解日期”登记"
 
 
 class CaseInserting:
@@ -56,6 +61,7 @@ class CaseInserting:
                 s.flush()
             tick(n, total)
         s.flush()
+        refresh_search_index(s.connection(), loaded)  # the case list's search index (db.search_index)
         new = [r for r in rows if r.action == "new"]
         if new:
             self._insert_new(ctx, new, lambda n: tick(len(updates) + n, total))
@@ -154,7 +160,7 @@ class CaseInserting:
         for part in chunks([c["uuid"] for c in case_rows]):
             ids.update(dict(s.execute(select(Case.uuid, Case.id).where(Case.uuid.in_(part))).all()))
         # 3. what hangs off each case
-        parties, claims, agreements, perfs, visits, links = [], [], [], [], [], []
+        parties, claims, agreements, perfs, visits, links, sessions = [], [], [], [], [], [], []
         for n, r in enumerate(rows, 1):
             flat = r.scratch["flat"]
             cid = ids[r.scratch["uuid"]]
@@ -201,6 +207,9 @@ class CaseInserting:
                 visits.append({"uuid": new_uuid(), "case_id": cid, "visited_on": flat["visit_on"],
                                "satisfaction": flat.get("visit_satisfaction"),
                                "perf_status": flat.get("perf_status") if flat.get("visit_satisfaction") else None})
+            if flat.get("session_on"):  # the ledger's 调解日期: one session on record
+                sessions.append({"uuid": new_uuid(), "case_id": cid, "mode": "onsite", "record": SESSION_NOTE,
+                                 "started_at": datetime.combine(flat["session_on"], time(9, 0))})
             people = self._org_mediators(ctx, r.scratch["org_id"])
             done: set[int] = set()
             for name, lead in flat.get("mediators") or ():
@@ -210,9 +219,11 @@ class CaseInserting:
                     done.add(m.id)
             tick(n)
         for model, data in ((CaseParty, parties), (CaseClaim, claims), (Agreement, agreements),
-                            (PerformanceRecord, perfs), (ReturnVisit, visits), (CaseMediator, links)):
+                            (PerformanceRecord, perfs), (ReturnVisit, visits), (CaseMediator, links),
+                            (MediationSession, sessions)):
             for part in chunks(data, 1000):
                 s.execute(insert(model), part)
+        refresh_search_index(s.connection(), ids.values())  # the case list's search index (db.search_index)
 
     def _due_for(self, ctx, values: dict[str, Any]) -> date | None:
         if values["status"] == CaseStatus.REJECTED.value:

@@ -25,7 +25,6 @@ from db.models import (
     ReturnVisit,
 )
 
-
 #: how a repeated row was recognised, for 「…与第N行重复」
 FILE_KEY_LABELS = {"uuid": "记录标识", "case_no": "案号", "id_date": "申请人身份证号和收到申请日期",
                    "names": "申请人、被申请人和收到申请日期"}
