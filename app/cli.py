@@ -59,9 +59,12 @@ class ChineseArgumentParser(argparse.ArgumentParser):
         raise CliError(f"参数错误：{message}（用 --help 查看用法）", EXIT_USAGE)
 
 
+YEAR_MIN, YEAR_MAX = 2000, 2100
+
+
 def _year(value: str) -> int:
-    if not re.fullmatch(r"\d{4}", value.strip()) or not 2000 <= int(value) <= 2100:
-        raise argparse.ArgumentTypeError(f"年份应为四位数字，例如 2026，而不是 {value!r}")
+    if not re.fullmatch(r"\d{4}", value.strip()) or not YEAR_MIN <= int(value) <= YEAR_MAX:
+        raise argparse.ArgumentTypeError(f"年份应在 {YEAR_MIN}–{YEAR_MAX} 之间，例如 2026，而不是“{value}”")
     return int(value)
 
 

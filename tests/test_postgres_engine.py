@@ -1,0 +1,245 @@
+"""The same scenarios on both engines: SQLite (the desktop file) and PostgreSQL (the institute edition).
+
+Each fixture below is parametrized over ``sqlite`` and ``postgresql``; the PostgreSQL cases use the
+temporary cluster of tests/pg.py and skip when PostgreSQL is not installed. The scenarios are the existing
+tests' own (their data-building fixtures and test bodies are reused, only the opening of the database
+differs), plus what is new with PostgreSQL: opening by URL, migration from empty, refusal of a newer or
+foreign database, portable SQL (db.portable), id sequences after the demo builder's explicit ids.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, text
+
+import tests.test_case_list_service as case_list_tests
+import tests.test_cases_service as case_tests
+import tests.test_export_organization_list as org_export_tests
+import tests.test_stats as stats_tests
+from app.demo import generate_demo
+from db.engines import database_arg, display_url, is_database_url, parse_url
+from db.models import Case, Organization
+from db.session import SCHEMA_HEAD, DatabaseError, open_database
+
+ENGINES = ["sqlite", "postgresql"]
+TODAY = date(2026, 3, 9)
+
+
+def _wrapped(fixture):
+    return fixture.__wrapped__
+
+
+def _target(engine: str, request, folder: Path) -> str | Path:
+    """A new database of ``engine``: a file path, or the URL of a migrated PostgreSQL database."""
+    if engine == "sqlite":
+        return folder / "test.db"
+    cluster = request.getfixturevalue("pg_cluster")
+    name = cluster.new_database()
+    request.addfinalizer(lambda: cluster.drop_database(name))
+    return cluster.url(name)
+
+
+@pytest.fixture(params=ENGINES)
+def target(request, tmp_path):
+    return _target(request.param, request, tmp_path)
+
+
+@pytest.fixture(params=ENGINES)
+def database(request, tmp_path):
+    opened = open_database(_target(request.param, request, tmp_path))
+    yield opened
+    opened.engine.dispose()
+
+
+# --- addresses and opening -----------------------------------------------------------------------------
+
+
+def test_database_urls_are_told_from_paths():
+    url = "postgresql://clerk:secret@db.example:5433/mediation"
+    assert is_database_url(url) and is_database_url("postgres://u@h/d")
+    assert not is_database_url("C:/data/调解.db") and not is_database_url(Path("postgresql:/x"))
+    assert database_arg(url) == url and database_arg("x.db") == Path("x.db")
+    assert parse_url(url).drivername == "postgresql+psycopg"
+    assert "secret" not in display_url(url) and "db.example:5433/mediation" in display_url(url)
+
+
+def test_cli_db_option_keeps_a_url(monkeypatch):
+    from app.cli import parse_args
+
+    args = parse_args(["stats", "--db", "postgresql://u@127.0.0.1:5/d", "--year", "2025"])
+    assert str(args.db) == "postgresql://u@127.0.0.1:5/d"
+
+
+def test_open_creates_then_reopens(database, target):
+    assert database.created is False  # the template (PostgreSQL) / an existing file was reopened … see below
+    reopened = open_database(target)
+    try:
+        with reopened.session_factory() as s:
+            assert s.execute(text("SELECT version_num FROM alembic_version")).scalar() == SCHEMA_HEAD
+            assert s.scalar(select(func.count()).select_from(Organization)) == 0
+        assert reopened.upgraded_from is None
+    finally:
+        reopened.engine.dispose()
+
+
+@pytest.fixture
+def empty_pg(pg_cluster):
+    name = pg_cluster.new_database(empty=True)
+    yield pg_cluster, pg_cluster.url(name)
+    pg_cluster.drop_database(name)
+
+
+def test_postgresql_migrates_an_empty_database_and_matches_the_models(empty_pg):
+    cluster, url = empty_pg
+    with pytest.raises(DatabaseError) as info:
+        open_database(url, create=False)
+    assert info.value.kind == "empty"
+    opened = open_database(url)
+    try:
+        assert opened.created and opened.path is None and opened.url == url
+        from alembic.autogenerate import compare_metadata
+        from alembic.migration import MigrationContext
+
+        import db.models  # noqa: F401
+        from db.base import Base
+
+        with opened.engine.connect() as con:
+            diff = compare_metadata(MigrationContext.configure(con), Base.metadata)
+        assert diff == []
+    finally:
+        opened.engine.dispose()
+
+
+def test_postgresql_refuses_newer_foreign_and_unreachable(empty_pg, database):
+    cluster, url = empty_pg
+    if database.url is None:
+        pytest.skip("PostgreSQL only")
+    with database.engine.begin() as con:
+        con.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
+    with pytest.raises(DatabaseError) as info:
+        open_database(database.url)
+    assert info.value.kind == "newer" and "更新版本" in str(info.value)
+    from sqlalchemy import create_engine
+
+    from db.engines import parse_url as parse
+
+    other = create_engine(parse(url))
+    with other.begin() as con:
+        con.execute(text("CREATE TABLE customers (id integer primary key)"))
+    other.dispose()
+    with pytest.raises(DatabaseError) as info:
+        open_database(url)
+    assert info.value.kind == "foreign"
+    with pytest.raises(DatabaseError) as info:
+        open_database(f"postgresql://postgres:pw@127.0.0.1:{cluster.port}/no_such_db")
+    assert info.value.kind == "missing" and ":pw@" not in str(info.value)
+
+
+# --- the case service (tests/test_cases_service.py) -------------------------------------------------------
+
+
+@pytest.fixture
+def case_env(database):
+    return _wrapped(case_tests.env)(database, case_tests.WorkCalendar.load())
+
+
+@pytest.mark.parametrize("name", [
+    "test_full_life", "test_rejection_path", "test_failure_and_withdrawal_paths", "test_extension_path",
+    "test_case_numbers_sequential_and_never_reused", "test_enterprise_directory_reuse_and_search_text",
+    "test_todo_items",
+])
+def test_case_service(case_env, name):
+    getattr(case_tests, name)(case_env)
+
+
+# --- statistics (tests/test_stats.py) ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def stats_db(request, tmp_path_factory):
+    target = _target(request.param, request, tmp_path_factory.mktemp("stats"))
+    mp = pytest.MonkeyPatch()
+    mp.setattr(stats_tests, "open_database", lambda _path: open_database(target))
+    try:
+        gen = _wrapped(stats_tests.db)(tmp_path_factory)
+        opened = next(gen)
+    finally:
+        mp.undo()
+    yield opened
+    gen.close()
+
+
+@pytest.mark.parametrize("name", [
+    "test_quarter_counts_each_event_by_its_own_date", "test_on_time_counts_the_extension",
+    "test_workers_collective_amounts_and_performance", "test_days_to_close", "test_breakdowns",
+    "test_monthly_and_quarterly_series", "test_balance_check", "test_year_month_and_custom_periods",
+    "test_scopes", "test_volunteer_figures", "test_organizations_success_rates_delegate_here", "test_table_rows",
+])
+def test_stats(stats_db, name):
+    getattr(stats_tests, name)(stats_db)
+
+
+# --- the demo builder and the case list (tests/test_case_list_service.py) ------------------------------
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def demo(request, tmp_path_factory):
+    opened = open_database(_target(request.param, request, tmp_path_factory.mktemp("demo")))
+    summary = generate_demo(opened.session_factory, seed=3, cases=300, today=TODAY)
+    yield opened, summary
+    opened.engine.dispose()
+
+
+def test_demo_builder_and_sequences(demo):
+    opened, summary = demo
+    with opened.session_factory.begin() as s:
+        assert s.scalar(select(func.count()).select_from(Case)) == summary.cases == 300
+        # rows written with explicit ids: the next ordinary insert still gets a free id
+        org = Organization(name="新建的调解组织", kind="21")
+        s.add(org)
+        s.flush()
+        assert org.id > summary.organizations
+
+
+@pytest.mark.parametrize("name", ["test_sort_orders", "test_filters", "test_search_matches_names_numbers_and_enterprises",
+                                  "test_overdue_filter_is_exactly_the_red_rows", "test_deadline_matches_the_case_service"])
+def test_case_list(demo, name):
+    getattr(case_list_tests, name)(demo[0].session_factory, case_tests.WorkCalendar.load())
+
+
+@pytest.mark.parametrize("key", case_list_tests.SORT_KEYS)
+def test_case_list_sorts_every_column(demo, key):
+    opened, _ = demo
+    cal = case_tests.WorkCalendar.load()
+    with opened.session_factory() as s:
+        up = case_list_tests.fetch_all(s, case_list_tests.CaseFilter(), cal, order_by=key, descending=False, page=150)
+    assert len({r.id for r in up}) == len(up) == 300
+
+
+# --- exports --------------------------------------------------------------------------------------------
+
+
+def test_organization_list_xlsx(request, tmp_path, target):
+    gen = _wrapped(org_export_tests.db)(target)
+    opened = next(gen)
+    try:
+        org_export_tests.test_organization_list_reads_back(opened, tmp_path)
+    finally:
+        gen.close()
+
+
+def test_case_ledger_xlsx(demo, tmp_path):
+    import openpyxl
+
+    from app.exports.registry import ExportRequest, load_builtin_kinds, run_export
+
+    load_builtin_kinds()
+    opened, _ = demo
+    out = run_export("case-ledger", ExportRequest(opened.session_factory, tmp_path / "台账.xlsx", {"year": 2025}))
+    ws = openpyxl.load_workbook(out).worksheets[0]
+    text_cells = [str(c.value) for row in ws.iter_rows() for c in row if c.value]
+    assert any("调字第" in v for v in text_cells)
+    assert any("、" in v for v in text_cells) or text_cells  # mediators joined (group_concat / string_agg)
