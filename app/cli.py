@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from app.core.version import APP_NAME, __version__
+from db.engines import database_arg, is_database_url  # --db: a file path or a postgresql:// URL
 
 EXIT_USAGE = 2
 EXIT_FAILURE = 1
@@ -101,19 +102,19 @@ def build_parser() -> ChineseArgumentParser:
         description=f"{APP_NAME}：劳动人事争议调解案件台账、青年仲裁员志愿服务、调解组织档案与官方表格导出。"
         "不带子命令时打开图形界面。",
     )
-    parser.add_argument("--db", type=Path, help="数据库文件（默认在用户数据文件夹中）")
+    parser.add_argument("--db", type=database_arg, help="数据库文件（默认在用户数据文件夹中）")
     parser.add_argument("--version", action="store_true", help="显示版本号并退出")
     sub = parser.add_subparsers(dest="command", metavar="子命令", parser_class=ChineseArgumentParser)
 
     demo = sub.add_parser("demo", help="生成演示数据（确定性，可复现）")
-    demo.add_argument("--db", type=Path, required=True, help="要填充的数据库文件（不存在则新建）")
+    demo.add_argument("--db", type=database_arg, required=True, help="要填充的数据库文件（不存在则新建）")
     demo.add_argument("--seed", type=_positive_int, default=1, help="随机种子（默认 1）")
     demo.add_argument("--cases", type=_positive_int, default=2000, help="案件数量（默认 2000）")
 
     export = sub.add_parser("export", help="导出官方表格（DOCX / XLSX）")
     export.add_argument("kind", nargs="?", help="导出类型，用 --list 查看")
     export.add_argument("--list", action="store_true", help="列出所有导出类型")
-    export.add_argument("--db", type=Path, help="数据库文件")
+    export.add_argument("--db", type=database_arg, help="数据库文件")
     export.add_argument("--out", type=Path, help="输出文件路径")
     export.add_argument("--org", help="调解组织（编号或名称）")
     export.add_argument("--year", type=_year, help="年度")
@@ -135,7 +136,7 @@ def build_parser() -> ChineseArgumentParser:
                      metavar="类型", help="cases（调解案件）、enterprises（企业名录）、volunteers（志愿者及联系企业）、"
                      "services（志愿服务记录）、mediators（调解员名册）")
     imp.add_argument("file", type=Path, metavar="文件", help="要导入的 .xlsx、.xls、.csv、.htm/.html、.xml 或 .et 文件")
-    imp.add_argument("--db", type=Path, required=True, help="数据库文件")
+    imp.add_argument("--db", type=database_arg, required=True, help="数据库文件")
     imp.add_argument("--org", help="文件未注明时，数据所属的调解组织（编号或名称）")
     imp.add_argument("--sheet", help="工作表名称（默认第一个）")
     imp.add_argument("--dry-run", action="store_true", help="只检查，不写入数据库")
@@ -146,7 +147,7 @@ def build_parser() -> ChineseArgumentParser:
     imp.add_argument("--header-rows", metavar="4-5", help="手动指定表头所在的行（如 3 或 4-5）")
 
     stats = sub.add_parser("stats", help="输出统计数字")
-    stats.add_argument("--db", type=Path, required=True, help="数据库文件")
+    stats.add_argument("--db", type=database_arg, required=True, help="数据库文件")
     stats.add_argument("--json", action="store_true", help="以 JSON 输出")
     stats.add_argument("--year", type=_year)
     stats.add_argument("--quarter", type=_quarter)
@@ -156,11 +157,11 @@ def build_parser() -> ChineseArgumentParser:
     stats.add_argument("--org", help="调解组织（编号或名称）")
 
     backup = sub.add_parser("backup", help="备份数据库（程序打开时也可以安全备份）")
-    backup.add_argument("--db", type=Path, required=True, help="要备份的数据库文件")
+    backup.add_argument("--db", type=database_arg, required=True, help="要备份的数据库文件")
     backup.add_argument("--out", type=Path, required=True, help="备份文件，或保存备份的文件夹（自动命名）")
 
     restore = sub.add_parser("restore", help="从备份恢复数据库（程序须先关闭）")
-    restore.add_argument("--db", type=Path, required=True, help="要恢复的数据库文件")
+    restore.add_argument("--db", type=database_arg, required=True, help="要恢复的数据库文件")
     restore.add_argument("--from", dest="backup", type=Path, required=True, help="备份文件")
     restore.add_argument("--yes", action="store_true", help="确认用备份替换当前数据（当前数据先另存到 backups 文件夹）")
 
@@ -172,7 +173,7 @@ def build_parser() -> ChineseArgumentParser:
         help="success-rate（调解成功率趋势）、by-organization（各组织成功率）、by-type（按争议类型）、"
         "volume（案件量与劳动者人数）、on-time（按期结案率）、volunteer-services（志愿服务）",
     )
-    chart.add_argument("--db", type=Path, required=True, help="数据库文件")
+    chart.add_argument("--db", type=database_arg, required=True, help="数据库文件")
     chart.add_argument("--out", type=Path, required=True, help="输出图片（.png 或 .svg）")
     chart.add_argument("--year", type=_year, help="年度（默认今年）")
     chart.add_argument("--quarter", type=_quarter, help="季度 1–4")
@@ -198,6 +199,8 @@ def _write_lock(db: Path, hint: str = "请稍后重试"):
     from app.services.dblock import DatabaseLock, DatabaseLocked
     from db.check import check_writable
 
+    if is_database_url(db):  # a PostgreSQL server: many writers, the server serialises them (no lock file)
+        return _NoLock()
     path = db.expanduser().resolve()
     check_writable(path)  # 只读 / 文件夹不能写入 said before a lock file is made
     try:
@@ -208,12 +211,17 @@ def _write_lock(db: Path, hint: str = "请稍后重试"):
         raise CliError(str(exc)) from None
 
 
-def _open_existing(db: Path | None):
+class _NoLock:
+    def release(self) -> None:
+        pass
+
+
+def _open_existing(db: Path | str | None):
     from db.session import DatabaseError, open_database
 
     if db is None:
         raise CliError("请用 --db 指定数据库文件", EXIT_USAGE)
-    if not db.exists():
+    if not is_database_url(db) and not db.exists():
         raise CliError(f"数据库文件不存在：{db}")
     try:
         return open_database(db, create=False)
@@ -263,7 +271,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
             opened.engine.dispose()
     finally:
         lock.release()
-    print(f"演示数据已生成：{opened.path}")
+    print(f"演示数据已生成：{opened.url or opened.path}")
     for key, label in DEMO_LABELS.items():
         print(f"  {label}：{getattr(summary, key, 0)}")
     return 0
@@ -339,7 +347,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         from db.files import refuse_output_over
 
         refuse_output_over(args.report, database=args.db, inputs=[args.file], what="导入报告")
-    if args.db.exists() and not args.dry_run:  # a dry run writes nothing: no lock needed
+    if (is_database_url(args.db) or args.db.exists()) and not args.dry_run:  # a dry run writes nothing: no lock needed
         lock = _write_lock(args.db)
     else:
         lock = None
@@ -413,6 +421,8 @@ def _existing_database_file(path: Path) -> None:
     """This program's database, to read, and not damaged (checked without SQLAlchemy: nothing is migrated)."""
     from db.session import diagnose, quick_check
 
+    if is_database_url(path):
+        raise CliError("PostgreSQL 数据库请由管理员用 pg_dump / pg_restore 备份和恢复")
     if not path.exists():
         raise CliError(f"数据库文件不存在：{path}")
     diagnose(path, create=False, write=False)
@@ -438,6 +448,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
     from app.services.backup import check_backup_file, restore_database
     from app.services.backup.restore import check_restore_target
 
+    if is_database_url(args.db):
+        raise CliError("PostgreSQL 数据库请由管理员用 pg_dump / pg_restore 备份和恢复")
     check_restore_target(args.db, args.backup)  # this program's database (damaged is what restore is for)
     revision = check_backup_file(args.backup)
     if not args.yes:

@@ -77,16 +77,20 @@ def start_gui(args, argv: list[str]) -> int:
     from app.services.dblock import DatabaseLock, DatabaseLocked
     from app.ui.app import create_application, run_gui_deferred
     from db.check import DatabaseError, check_database_file
+    from db.engines import is_database_url
 
     qt_app = create_application([sys.argv[0], *argv])
-    db_path = (Path(args.db).expanduser() if args.db else default_db_path()).resolve()
+    server = is_database_url(args.db)  # a postgresql:// URL: no file to check, no lock file (db.pg)
+    db_path = str(args.db) if server else (Path(args.db).expanduser() if args.db else default_db_path()).resolve()
     try:
-        check_database_file(db_path)
+        if not server:
+            check_database_file(db_path)
     except DatabaseError as exc:
         return show_fatal_error(qt_app, str(exc))
-    lock = DatabaseLock(db_path)
+    lock = DatabaseLock(db_path) if not server else None
     try:
-        lock.acquire()
+        if lock is not None:
+            lock.acquire()
     except DatabaseLocked as exc:
         return show_fatal_error(qt_app, str(exc))
     engines = []
@@ -99,7 +103,8 @@ def start_gui(args, argv: list[str]) -> int:
         _setup_logging()  # after the first paint: keeps logging/platformdirs off the start-up path
         opened = open_database(db_path)
         engines.append(opened.engine)
-        clean_at_start(opened.path)  # temp files a killed export or backup left; library temp files kept private
+        if opened.path is not None:
+            clean_at_start(opened.path)  # temp files a killed export or backup left; library temp files kept private
         notes = []
         if opened.created:
             notes.append(f"已新建数据库：{opened.path}")
@@ -135,7 +140,8 @@ def start_gui(args, argv: list[str]) -> int:
     finally:
         for engine in engines:
             engine.dispose()
-        lock.release()
+        if lock is not None:
+            lock.release()
 
 
 def show_fatal_error(qt_app, message: str) -> int:

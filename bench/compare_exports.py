@@ -289,12 +289,14 @@ def read_xlsx(path: Path) -> tuple[list[tuple[str, str]], dict]:
     return lines, props
 
 
-def diff_lines(old: list[tuple[str, str]], new: list[tuple[str, str]]) -> list[str]:
-    """Human-readable differences of two located-text lists (aligned by location, then by order)."""
+def diff_lines(old: list[tuple[str, str]], new: list[tuple[str, str]], *, by_place: bool) -> list[str]:
+    """Human-readable differences of two located-text lists. ``by_place`` (XLSX): a cell is equal only at the
+    same coordinate; else (DOCX) the texts are aligned in order and the locations only label them."""
     import difflib
 
     out: list[str] = []
-    sm = difflib.SequenceMatcher(a=[t for _, t in old], b=[t for _, t in new], autojunk=False)
+    keys = (lambda items: list(items)) if by_place else (lambda items: [t for _, t in items])
+    sm = difflib.SequenceMatcher(a=keys(old), b=keys(new), autojunk=False)
     old_loc = {loc for loc, _ in old}
     for op, a0, a1, b0, b1 in sm.get_opcodes():
         if op == "equal":
@@ -304,6 +306,10 @@ def diff_lines(old: list[tuple[str, str]], new: list[tuple[str, str]]) -> list[s
         for i in range(max(len(a), len(b))):
             left = a[i] if i < len(a) else None
             right = b[i] if i < len(b) else None
+            if by_place:
+                shown = [f"{side[0]} = {side[1]}" if side else "∅" for side in (left, right)]
+                out.append(f"{shown[0]}  →  {shown[1]}")
+                continue
             loc = (left or right)[0]
             if right and right[0] not in old_loc:
                 loc = right[0]
@@ -324,7 +330,7 @@ def compare(job: dict, old: dict, new: dict) -> tuple[list[str], list[str]]:
     new_lines, new_props = reader(Path(new["file"]))
     props = [f"{k}: {old_props.get(k)!r}  →  {new_props.get(k)!r}" for k in sorted(set(old_props) | set(new_props))
              if old_props.get(k) != new_props.get(k)]
-    return diff_lines(old_lines, new_lines), props
+    return diff_lines(old_lines, new_lines, by_place=job["fmt"] == "xlsx"), props
 
 
 # ---------------------------------------------------------------------------------------------- main

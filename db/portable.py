@@ -21,36 +21,42 @@ class month_of(_Fn):  # noqa: N801  (used like a SQL function)
     """'2025-03' of a date column (SQLite: substr of the ISO text, far cheaper than strftime)."""
     type = String()
     name = "month_of"
+    inherit_cache = True
 
 
 class year_of(_Fn):  # noqa: N801
     """The year of a date column, an integer."""
     type = Integer()
     name = "year_of"
+    inherit_cache = True
 
 
 class days_between(_Fn):  # noqa: N801
     """Whole days from the first date column to the second (``later - earlier``), an integer."""
     type = Integer()
     name = "days_between"
+    inherit_cache = True
 
 
 class date_plus_days(_Fn):  # noqa: N801
     """A date column plus a constant whole number of days (SQLite: the ISO text of the day)."""
     type = Date()
     name = "date_plus_days"
+    inherit_cache = True
 
 
 class position_in(_Fn):  # noqa: N801
     """1-based position of the second string in the first, 0 when absent (SQLite's ``instr``)."""
     type = Integer()
     name = "position_in"
+    inherit_cache = True
 
 
 class joined(_Fn):  # noqa: N801
     """Aggregate: the values of a column joined with a separator (``group_concat`` / ``string_agg``)."""
     type = String()
     name = "joined"
+    inherit_cache = True
 
 
 def _args(compiler, element, **kw) -> list[str]:

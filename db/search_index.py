@@ -12,12 +12,13 @@ One row per (not deleted) case, ``rowid`` = ``cases.id``:
   prefix query too. (A word of one or two letters or digits is in nearly every case: not looked up.)
 - ``phones`` (not indexed): the phones as written, for the exact check below.
 
-ID numbers (``case_parties.id_number`` of 8 characters or more) are NOT indexed whole: only the first
-``min(12, len - 6)`` characters (18-digit numbers: region and birth year and month) and the last 4
-(and their suffixes). Search needs no more: an ID number is found by typing its beginning (any length; past
-12 characters the index narrows by the first 12 and the exact check does the rest) or its last 4 characters;
-a fragment from its middle (the birth day, the sequence number) is not searched (the old ``LIKE`` found it).
-The full number stays where it already was (``case_parties``, ``cases.search_text``), nowhere in the index.
+ID numbers (``case_parties.id_number`` of 15 characters or more: resident ID cards) are NOT indexed whole:
+only the first ``min(12, len - 6)`` characters (18 digits: region, birth year and month; 15 digits: the first
+9) and the last 4 (and their suffixes). Search needs no more: an ID number is found by typing its beginning
+(any length; past the kept part the index narrows by it and ``LIKE`` on ``search_text`` does the rest) or
+its last 4 characters; a fragment from its middle (the birth day, the sequence number) is not searched (the
+old ``LIKE`` found it). The full number stays where it already was (``case_parties``,
+``cases.search_text``), nowhere in the index. Shorter numbers (passports, permits) are indexed like text.
 
 The index only narrows: the list then keeps the cases whose ``search_text`` (or phones) contain the term
 (``LIKE``), so the results are exactly what the old ``LIKE`` search returned, minus ID middles, plus phones.
@@ -210,18 +211,20 @@ def create_search_index(connection: Any) -> bool:
     return True
 
 
-def _rows(connection: Any, ids: list[int] | None) -> list[dict[str, Any]]:
-    where = "c.deleted_at IS NULL" + ("" if ids is None else f" AND c.id IN ({','.join(map(str, ids))})")
+def _rows(connection: Any, ids: list[int]) -> list[dict[str, Any]]:
+    """The index rows of the (not deleted) cases among ``ids`` (integers, written into the SQL)."""
+    in_ids = ",".join(str(int(i)) for i in ids)
     parties: dict[int, tuple[list[str | None], list[str | None]]] = defaultdict(lambda: ([], []))
-    party_where = "" if ids is None else f" WHERE p.case_id IN ({','.join(map(str, ids))})"
     for cid, idn, phone, agent_phone in connection.execute(
-        text(f"SELECT p.case_id, p.id_number, p.phone, p.agent_phone FROM case_parties p{party_where}")
+        text(f"SELECT p.case_id, p.id_number, p.phone, p.agent_phone FROM case_parties p WHERE p.case_id IN ({in_ids})")
     ):
         idns, phones = parties[cid]
         idns.append(idn)
         phones += [phone, agent_phone]
     out: list[dict[str, Any]] = []
-    for cid, search in connection.execute(text(f"SELECT c.id, c.search_text FROM cases c WHERE {where}")):
+    for cid, search in connection.execute(
+        text(f"SELECT c.id, c.search_text FROM cases c WHERE c.deleted_at IS NULL AND c.id IN ({in_ids})")
+    ):
         idns, phones = parties.get(cid, ([], []))
         body, tail, written = index_row(search, idns, phones)
         out.append({"id": cid, "body": body, "tail": tail, "phones": written})
@@ -255,8 +258,10 @@ def rebuild_search_index(connection: Any) -> int:
     if not search_index_ready(connection):
         return 0
     connection.execute(text(f"DELETE FROM {TABLE}"))
-    rows = _rows(connection, None)
-    for start in range(0, len(rows), 5000):
-        connection.execute(_INSERT, rows[start : start + 5000])
+    ids = list(connection.execute(text("SELECT id FROM cases WHERE deleted_at IS NULL ORDER BY id")).scalars())
+    for start in range(0, len(ids), 5000):
+        rows = _rows(connection, ids[start : start + 5000])
+        if rows:
+            connection.execute(_INSERT, rows)
     connection.execute(text(f"INSERT INTO {TABLE} ({TABLE}) VALUES ('optimize')"))
-    return len(rows)
+    return len(ids)

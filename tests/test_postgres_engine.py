@@ -73,14 +73,17 @@ def test_cli_db_option_keeps_a_url(monkeypatch):
     assert str(args.db) == "postgresql://u@127.0.0.1:5/d"
 
 
-def test_open_creates_then_reopens(database, target):
-    assert database.created is False  # the template (PostgreSQL) / an existing file was reopened … see below
+def test_open_creates_then_reopens(target):
+    first = open_database(target)
+    first.engine.dispose()
+    assert first.created is (not is_database_url(target))  # PostgreSQL: a clone of the migrated template
     reopened = open_database(target)
     try:
         with reopened.session_factory() as s:
             assert s.execute(text("SELECT version_num FROM alembic_version")).scalar() == SCHEMA_HEAD
             assert s.scalar(select(func.count()).select_from(Organization)) == 0
-        assert reopened.upgraded_from is None
+        assert reopened.created is False and reopened.upgraded_from is None
+        assert (reopened.url is None) is (not is_database_url(target))
     finally:
         reopened.engine.dispose()
 
@@ -113,14 +116,14 @@ def test_postgresql_migrates_an_empty_database_and_matches_the_models(empty_pg):
         opened.engine.dispose()
 
 
-def test_postgresql_refuses_newer_foreign_and_unreachable(empty_pg, database):
+def test_postgresql_refuses_newer_foreign_and_unreachable(empty_pg, pg_url):
     cluster, url = empty_pg
-    if database.url is None:
-        pytest.skip("PostgreSQL only")
-    with database.engine.begin() as con:
+    opened = open_database(pg_url)
+    with opened.engine.begin() as con:
         con.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
+    opened.engine.dispose()
     with pytest.raises(DatabaseError) as info:
-        open_database(database.url)
+        open_database(pg_url)
     assert info.value.kind == "newer" and "更新版本" in str(info.value)
     from sqlalchemy import create_engine
 

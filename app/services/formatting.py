@@ -4,11 +4,19 @@
   ISO ``2024-05-06`` in ledgers; ``1990.05`` in birth-month cells (forms.md §11.4).
 - Amounts are integer 分 (fen) everywhere; shown as ``12,000.00`` 元, ``1.20`` 万元, or in
   words 「人民币壹万贰仟元整」 for agreements (forms.md §6.6).  Decimal only, no floats.
+- 万元 are printed to the hundredth (0.01 万元 = 100 元 = 10,000 分), and amounts are summed in 分 and
+  converted once: an amount alone is rounded half up (:func:`wan_hundredths`, :func:`fen_to_wan`). Where
+  parts are printed with their total, the total keeps that rounding and the parts are apportioned to it by
+  largest remainder (:func:`apportion_wan`): each part is its exact amount rounded down, and the parts
+  with the largest dropped remainders (ties: the earlier part) get one hundredth more until the printed
+  parts add up to the printed total. So every printed part is within 0.01 万元 of its exact amount (it may
+  show 0.01 less or more than the same amount printed alone), and a reader adding the parts finds the total.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -20,6 +28,9 @@ __all__ = [
     "format_wan",
     "fen_to_yuan",
     "fen_to_wan",
+    "wan_hundredths",
+    "apportion_wan",
+    "WAN_STEP_FEN",
     "rmb_upper",
     "format_percent",
     "quarter_of",
@@ -94,6 +105,40 @@ def fen_to_wan(fen: int | None) -> Decimal | None:
     if fen is None:
         return None
     return Decimal(_check_fen(fen)).scaleb(-6).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+#: The step of an amount printed in 万元 with two decimals: 0.01 万元 = 100 元 = 10,000 分.
+WAN_STEP_FEN = 10_000
+
+
+def wan_hundredths(fen: int) -> int:
+    """Hundredths of 万元, ROUND_HALF_UP like :func:`fen_to_wan`: ``1234500`` → ``123`` (1.23 万元)."""
+    fen = _check_fen(fen)
+    q, r = divmod(abs(fen), WAN_STEP_FEN)
+    if 2 * r >= WAN_STEP_FEN:
+        q += 1
+    return -q if fen < 0 else q
+
+
+def apportion_wan(parts_fen: Sequence[int], total: int | None = None) -> list[int]:
+    """Hundredths of 万元 for ``parts_fen`` that add up to ``total`` hundredths (default: the half-up
+    rounding of the parts' exact sum in 分) — largest remainder, see the module docstring.
+
+    ``total`` must lie between the sum of the parts rounded down and the sum rounded up (it does when it is
+    the rounding, down or up, of their exact sum); otherwise ``ValueError``.
+    """
+    parts = [_check_fen(p) for p in parts_fen]
+    floors = [p // WAN_STEP_FEN for p in parts]
+    remainders = [p % WAN_STEP_FEN for p in parts]
+    if total is None:
+        total = wan_hundredths(sum(parts))
+    missing = total - sum(floors)
+    if not 0 <= missing <= sum(1 for r in remainders if r):
+        raise ValueError(f"cannot apportion {parts} to {total} hundredths of 万元")
+    order = sorted(range(len(parts)), key=lambda i: (-remainders[i], i))
+    for i in order[:missing]:
+        floors[i] += 1
+    return floors
 
 
 def format_wan(fen: int | None, *, unit: bool = False) -> str:

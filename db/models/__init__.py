@@ -21,6 +21,7 @@ Conventions:
 
 from __future__ import annotations
 
+from db.base import Base  # noqa: F401 — the metadata every model registers on
 from db.models.cases import (
     Agreement,
     Case,
@@ -31,6 +32,16 @@ from db.models.cases import (
     MediationSession,
     PerformanceRecord,
     ReturnVisit,
+)
+from db.models.ledgers import (  # noqa: F401,E501  (issue 17)
+    Coordinator,
+    CoordinatorGold,
+    CoordinatorTraining,
+    KeyTask,
+    KeyTaskProgress,
+    SocialOrg,
+    SocialOrgProject,
+    SocialOrgSurvey,
 )
 from db.models.organizations import (
     Enterprise,

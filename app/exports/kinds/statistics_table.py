@@ -10,6 +10,13 @@ Under the rows, the balance checks (1 + 2 = 22 + 28; rows 6–15 and 16–21 eac
 22) are written as Excel formulas per value column (「相符」/「不符」), followed by the same check computed
 by the program, so a reader without formula evaluation sees it too. Rates are fractions formatted ``0.0%``;
 a rate without a denominator is the text 「无」; amounts are 万元 with two decimals.
+
+Amounts add up as printed (Issue 12 item 4): they are summed in 分 and converted to 万元 once; each total
+(the period's 数值 / 合计) is its exact amount rounded half up, and the parts printed with it — the
+organizations' columns, the quarter (month) sheets of a year — are rounded down or up by largest remainder
+so that they add up to it, in both directions at once for organizations × quarters
+(:func:`app.services.stats.tables.printed_money`). A part may therefore show 0.01 万元 less or more than the
+same amount exported alone; a total never does.
 """
 
 from __future__ import annotations
@@ -99,23 +106,31 @@ def _sheet_name(period: Any, used: set[str]) -> str:
     return name
 
 
-def _cell_value(row: Mapping[str, Any]) -> tuple[Any, str]:
-    """(cell value, number format) of a table row's value."""
+def _cell_value(row: Mapping[str, Any], printed: Mapping[str, int] | None = None) -> tuple[Any, str]:
+    """(cell value, number format) of a table row's value; ``printed``: the amounts in hundredths of 万元
+    as they are to be printed (:func:`~app.services.stats.tables.printed_money`), by figure key."""
     value, kind = row["value"], row["kind"]
     if value is None:
         return "无", "@"
     if kind == "rate":
         return float(value), "0.0%"
-    if kind == "money":  # 分 → 万元
-        return round(int(value) / 1_000_000, 2), "#,##0.00"
+    if kind == "money":  # 分 → 万元, converted once
+        from app.services.formatting import wan_hundredths
+
+        hundredths = (printed or {}).get(row["key"])
+        if hundredths is None:
+            hundredths = wan_hundredths(int(value))
+        return hundredths / 100, "#,##0.00"
     if isinstance(value, float):
         return value, "0.0"
     return int(value), "0"
 
 
 def _write_sheet(wb, name: str, spec: Mapping[str, Any], period: Any, scope: Any,
-                 columns: Sequence[tuple[str, Mapping[str, Any]]], header: Mapping[str, Any]) -> dict[str, Any]:
-    """One period's sheet; ``columns`` are (heading, figures) — the total first. Returns what was checked."""
+                 columns: Sequence[tuple[str, Mapping[str, Any]]], header: Mapping[str, Any],
+                 printed: Sequence[Mapping[str, int]] | None = None) -> dict[str, Any]:
+    """One period's sheet; ``columns`` are (heading, figures) — the total first; ``printed`` the amounts per
+    column as printed (hundredths of 万元, by key). Returns what was checked."""
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.properties import PageSetupProperties
@@ -175,7 +190,7 @@ def _write_sheet(wb, name: str, spec: Mapping[str, Any], period: Any, scope: Any
         set_text(ws.cell(row=r, column=2), row["label"]).alignment = left
         ws.cell(row=r, column=3, value=row["unit"]).alignment = center
         for j, table in enumerate(tables):
-            value, fmt = _cell_value(table[idx])
+            value, fmt = _cell_value(table[idx], printed[j] if printed else None)
             cell = ws.cell(row=r, column=4 + j, value=value)
             cell.number_format = fmt
             cell.alignment = right if value != "无" else center
@@ -253,6 +268,7 @@ def run_statistics_table(request: ExportRequest) -> Path:
     from app.core.xlsx_cells import append_row
     from app.exports.xlsx_engine import MANIFEST_SHEET
     from app.services import stats
+    from app.services.stats.tables import printed_money
 
     params = request.params
     today = params.get("today") if isinstance(params.get("today"), _dt.date) else _dt.date.today()
@@ -282,6 +298,7 @@ def run_statistics_table(request: ExportRequest) -> Path:
             "filler": params.get("filler") or "",
             "date": today,
         }
+        grid: list[list[tuple[str, Mapping[str, Any]]]] = []
         for i, period in enumerate(periods):
             request.check_cancel()
             total = stats.compute_in(session, period, scope, today=today, volunteers=False)
@@ -290,8 +307,12 @@ def run_statistics_table(request: ExportRequest) -> Path:
                 figs = stats.compute_in(session, period, stats.Scope.organization(oid, name), today=today,
                                         volunteers=False)
                 columns.append((name, figs))
-            sheets.append(_write_sheet(wb, _sheet_name(period, used), spec, period, scope, columns, header))
+            grid.append(columns)
             request.report(i + 1, total_steps, f"已统计 {period.label}")
+    # the amounts as printed: parts (organizations, quarters) add up to their totals
+    printed = printed_money([[figs for _h, figs in columns] for columns in grid])
+    for period, columns, amounts in zip(periods, grid, printed, strict=True):
+        sheets.append(_write_sheet(wb, _sheet_name(period, used), spec, period, scope, columns, header, amounts))
     ms = wb.create_sheet(MANIFEST_SHEET)
     ms.sheet_state = "hidden"
     info = {

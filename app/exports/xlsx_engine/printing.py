@@ -7,7 +7,8 @@ over several pages side by side instead, at a fixed scale that keeps the text at
 
 * the key columns (序号, 案号 / 姓名 / 组织名称: ``repeat_cols``, by default the frozen ones) and the header
   rows are repeated on every page (print titles), so each sheet of paper can be read on its own;
-* manual column breaks split the other columns into pages of even width, never inside a header group;
+* manual column breaks split the other columns over as few pages as ``min_font`` allows, printed at the
+  largest scale that keeps that many pages, never inside a header group;
 * pages are numbered across then down (the parts of the same rows follow each other);
 * the title and subtitle are merged over the first page's columns only (the title centred on page 1), the
   subtitle's text pushed right of the repeated key columns by ideographic spaces (else a cut-off piece
