@@ -147,6 +147,8 @@ def build_plan(db: Path, kinds: list[dict], per_state: int) -> list[dict]:
             add(kind, {"year": 2025, "quarter": 3, "org": orgs[0]}, f"2025Q3-org{orgs[0]}")
             add(kind, {"year": 2025, "full_info": "true"}, "2025-full")
             add(kind, {"overdue": "true"}, "overdue")
+            add(kind, {"search": "有限公司"}, "search-company")  # the search text (db.sortkeys.search_text)
+            add(kind, {"search": "李"}, "search-name")
             continue
         if kind == "mediator-roster":
             add(kind, {}, "all")

@@ -96,7 +96,9 @@ def open_url_database(url: str | URL, *, create: bool = True, head: str,
                     raise MigrationFailed(f"新建数据库结构失败，已撤销（详情见日志）：{where}") from exc
                 raise MigrationFailed(f"数据库结构升级失败，已撤销，数据库保持原样（结构版本 {found.revision}）：{where}",
                                       ) from exc
-        factory = sessionmaker(engine, expire_on_commit=False)
+        from db.session import make_session_factory  # the same session class as SQLite's
+
+        factory = make_session_factory(engine)
         from db.lookups import ensure_default_lookups
 
         with factory.begin() as session:

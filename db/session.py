@@ -43,7 +43,7 @@ from db.migrate import (  # noqa: F401 (re-exported)
 
 log = logging.getLogger(__name__)
 # The newest revision this program knows; tests/test_migrations.py proves it equals Alembic's head.
-SCHEMA_HEAD = "0007_other_ledgers"
+SCHEMA_HEAD = "0008_record_versions"
 
 
 @dataclass
@@ -76,7 +76,9 @@ def make_engine(path: Path | str) -> Engine:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     # expire_on_commit=False: services hand detached rows / DTOs to the UI (style.md P4)
-    return sessionmaker(engine, expire_on_commit=False)
+    from db.versioning import VersionedSession  # a save over a newer change: RecordConflict (issue 16)
+
+    return sessionmaker(engine, expire_on_commit=False, class_=VersionedSession)
 
 
 def known_revisions() -> list[str]:

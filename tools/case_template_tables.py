@@ -9,7 +9,8 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 from app.exports.docx_engine import SIZE_3HAO, SIZE_XIAO4, TEXT_WIDTH_MM, add_page_break, add_table, add_title
-from tools.template_helpers import C, cell_text, no_header_repeat, tag_row
+from app.exports.docx_engine.tables import keep_table_together
+from tools.template_helpers import C, cell_text, no_header_repeat
 
 
 def form_table(
@@ -111,8 +112,12 @@ def signature_table(
     return table
 
 
-def delivery_receipt(doc, document_name: str, recipients_loop: str | None = None) -> None:
-    """送达回证 (proof of service) on a new page: one block of rows per recipient."""
+def delivery_receipt(doc, document_name: str, recipients: str = "recipients") -> None:
+    """送达回证 (proof of service): one per addressee (``{%p for r in <recipients> %}``), each on a page of
+    its own with its own 受送达人签名, 代收人 and 送达人 rows, the table kept together on that page."""
+    from tools.template_helpers import line
+
+    line(doc, f"{{%p for r in {recipients} %}}")
     add_page_break(doc)
     add_title(doc, "送达回证", blank_before=False)
     w = [40, 116]
@@ -120,26 +125,13 @@ def delivery_receipt(doc, document_name: str, recipients_loop: str | None = None
         [C("送达文书名称", 1, "label"), C(document_name, 1, "value")],
         [C("文书编号（案号）", 1, "label"), C("{{ case.no }}", 1, "value")],
         [C("送达机关", 1, "label"), C("{{ org.name }}", 1, "value")],
-    ]
-    if recipients_loop:
-        rows.append(tag_row(recipients_loop, 2))
-    rows += [
-        [
-            C("受送达人", 1, "label"),
-            C("{{ r.role }}：{{ r.name }}" if recipients_loop else "{{ applicant_display }}", 1, "value"),
-        ],
-        [
-            C("送达地址", 1, "label"),
-            C("{{ r.address }}" if recipients_loop else "{{ applicant.address }}", 1, "value"),
-        ],
+        [C("受送达人", 1, "label"), C("{{ r.role }}：{{ r.name }}", 1, "value")],
+        [C("送达地址", 1, "label"), C("{{ r.address }}", 1, "value")],
         [C("送达方式", 1, "label"), C("□直接送达　□邮寄送达　□电子送达　□留置送达", 1, "value")],
-        (20, [C("受送达人签名\n（盖章）", 1, "label"), C("{{ blank_date }}", 1, "right")]),
-    ]
-    if recipients_loop:
-        rows.append(tag_row("{%tr endfor %}", 2))
-    rows += [
-        (14, [C("代收人及代收理由", 1, "label"), C("", 1, "value")]),
-        (14, [C("送达人", 1, "label"), C("", 1, "value")]),
+        (24, [C("受送达人签名\n（盖章）", 1, "label"), C("{{ blank_date }}", 1, "right")]),
+        (18, [C("代收人及代收理由", 1, "label"), C("", 1, "value")]),
+        (18, [C("送达人（签名）", 1, "label"), C("{{ blank_date }}", 1, "right")]),
         (14, [C("备注", 1, "label"), C("", 1, "value")]),
     ]
-    form_table(doc, w, rows)
+    keep_table_together(form_table(doc, w, rows)._tbl)
+    line(doc, "{%p endfor %}")

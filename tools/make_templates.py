@@ -142,7 +142,7 @@ def acceptance_form(doc) -> None:
             [C("争议类型", 1, "label"), C("{{ case.dispute_types }}", 3, "value")],
             (30, [C("请求事项", 1, "label"), C("{{ claims_text }}", 3, "value")]),
             [C("请求金额", 1, "label"), C("{{ case.claim_amount_text }}", 3, "value")],
-            [C("对方是否同意调解", 1, "label"), C("{{ case.other_party_consent }}", 3, "value")],
+            [C("对方是否\n同意调解", 1, "label"), C("{{ case.other_party_consent }}", 3, "value")],
             (20, [C("受理意见", 1, "label"), C("{{ case.accept_opinion }}", 3, "value")]),
             [C("指定调解员", 1, "label"), C("{{ mediators_text }}", 3, "value")],
             (
@@ -343,17 +343,17 @@ def rejection_notice(doc) -> None:
     line(doc, "{{ applicant_names }}：")
     body(
         doc,
-        "你（你们）于{{ case.received_on }}向{{ org.self_ref }}提出的与{{ respondent_names }}之间的"
+        "{{ applicant_you }}于{{ case.received_on }}向{{ org.self_ref }}提出的与{{ respondent_names }}之间的"
         "{{ case.dispute_type }}争议调解申请，经审查，{{ rejection.reason }}。{{ org.self_ref }}决定不予受理。",
     )
     body(
         doc,
-        "如对该劳动人事争议仍有异议，你（你们）可以自知道或者应当知道其权利被侵害之日起一年内，"
+        "如对该劳动人事争议仍有异议，{{ applicant_you }}可以自知道或者应当知道其权利被侵害之日起一年内，"
         "依法向有管辖权的劳动人事争议仲裁委员会申请仲裁。",
     )
     body(doc, "特此通知。")
     signature(doc, "{{ org.name }}", "{{ rejection.notice_on }}")
-    delivery_receipt(doc, "不予受理通知书")
+    delivery_receipt(doc, "不予受理通知书", "applicant_recipients")
 
 
 def termination_notice(doc) -> None:
@@ -373,7 +373,7 @@ def termination_notice(doc) -> None:
     )
     body(doc, "特此通知。")
     signature(doc, "{{ org.name }}", "{{ termination.closed_on }}")
-    delivery_receipt(doc, "终止调解通知书", recipients_loop="{%tr for r in recipients %}")
+    delivery_receipt(doc, "终止调解通知书")
 
 
 def return_visit(doc) -> None:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.demo.cases import _CaseGen
 from app.demo.common import DemoSummary, ProgressFn, _Ent, _Org, _Vol, _Writer, _years_before
 from app.demo.directory import _DirectoryGen
+from app.demo.ledgers import write_ledger_demo
 from app.demo.timeline import _TimelineGen
 from app.demo.volunteering import _VolunteeringGen
 from db import models as m
@@ -92,6 +93,7 @@ def generate_demo(
             gen.enterprise_pools()
             gen.volunteers()
             gen.services()
+            write_ledger_demo(gen)  # issue 17: key tasks, coordinators, social organizations
             gen.users()
             gen.w.flush()
             plans = gen.plan_cases()

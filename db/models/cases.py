@@ -22,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import Base, KeyMixin, TimestampMixin
+from db.versioning import VersionMixin
 
 if TYPE_CHECKING:
     from db.models.organizations import Enterprise, Mediator, Organization
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
 # Cases
 
 
-class Case(KeyMixin, TimestampMixin, Base):
+class Case(KeyMixin, TimestampMixin, VersionMixin, Base):
     """调解案件. ``status`` is the stage of life (db.enums.CaseStatus); ``close_type`` the outcome."""
 
     __tablename__ = "cases"

@@ -19,12 +19,13 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import Base, KeyMixin, TimestampMixin
+from db.versioning import VersionMixin
 
 # ---------------------------------------------------------------------------------------------
 # Organizations, mediators, enterprises
 
 
-class Organization(KeyMixin, TimestampMixin, Base):
+class Organization(KeyMixin, TimestampMixin, VersionMixin, Base):
     """调解组织 / 协调劳动关系社会组织."""
 
     __tablename__ = "organizations"
@@ -97,7 +98,7 @@ class GoldAssessment(KeyMixin, TimestampMixin, Base):
     notes: Mapped[str | None] = mapped_column(Text)
 
 
-class Mediator(KeyMixin, TimestampMixin, Base):
+class Mediator(KeyMixin, TimestampMixin, VersionMixin, Base):
     """调解员 (名册)."""
 
     __tablename__ = "mediators"
@@ -137,7 +138,7 @@ class MediatorTraining(KeyMixin, Base):
     mediator: Mapped[Mediator] = relationship(back_populates="trainings")
 
 
-class Enterprise(KeyMixin, TimestampMixin, Base):
+class Enterprise(KeyMixin, TimestampMixin, VersionMixin, Base):
     """用人单位 / 企业 — the directory shared by cases and volunteers."""
 
     __tablename__ = "enterprises"

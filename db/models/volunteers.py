@@ -21,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from db.base import Base, KeyMixin, TimestampMixin
+from db.versioning import VersionMixin
 
 if TYPE_CHECKING:
     from db.models.organizations import Enterprise
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 # Young-arbitrator volunteers
 
 
-class Volunteer(KeyMixin, TimestampMixin, Base):
+class Volunteer(KeyMixin, TimestampMixin, VersionMixin, Base):
     """青年仲裁员志愿者 (forms.md §1)."""
 
     __tablename__ = "volunteers"
@@ -89,7 +90,7 @@ class VolunteerContact(KeyMixin, TimestampMixin, Base):
     enterprise: Mapped[Enterprise] = relationship()
 
 
-class ServiceRecord(KeyMixin, TimestampMixin, Base):
+class ServiceRecord(KeyMixin, TimestampMixin, VersionMixin, Base):
     """志愿服务记录: one service given by one or more volunteers to one or more enterprises."""
 
     __tablename__ = "service_records"

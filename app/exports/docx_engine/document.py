@@ -5,7 +5,9 @@ breaks and the issuer/date signature block.
 
 from __future__ import annotations
 
+import copy
 import datetime as _dt
+import re
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -324,3 +326,208 @@ def add_signature(doc, org_name: str, date: _dt.date | str | None, *, sealed: bo
         _add_text_run(p, text, BODY_FONT, SIZE_3HAO)
         out.append(p)
     return out[0], out[1]
+
+
+# --- page-break rules (issue 13): signatures with their content, rows whole, titles balanced -------
+
+#: Paragraph styles of the sealed signature the templates use (tools/template_helpers.py).
+SIGNATURE_STYLES = ("落款单位", "落款日期")
+_DATE_LINE = re.compile(r"^(?:\d{4}|　*)年\s*　*\d{0,2}\s*　*月\s*　*\d{0,2}\s*　*日$")
+
+
+def _p_text(p) -> str:
+    return "".join(t.text or "" for t in p.iter(qn("w:t")))
+
+
+def _is_empty_p(p) -> bool:
+    """A paragraph with no text, no picture and no page break (a blank line)."""
+    if _p_text(p).strip("　 \t"):
+        return False
+    return not any(True for _ in p.iter(qn("w:drawing"), qn("w:pict"))) and not any(
+        br.get(qn("w:type")) == "page" for br in p.iter(qn("w:br"))
+    )
+
+
+def _is_signature_p(p, style_names: dict[str, str]) -> bool:
+    """An issuer/date line or a short 「…（签名）：」 line of a signature block."""
+    from app.exports.docx_engine.tables import SIGN_WORDS
+
+    style = p.find(qn("w:pPr") + "/" + qn("w:pStyle"))
+    if style is not None and style_names.get(style.get(qn("w:val")), "") in SIGNATURE_STYLES:
+        return True
+    text = _p_text(p).strip("　 ")
+    if not text or len(text) > 40:
+        return False
+    if any(w in text for w in SIGN_WORDS) or _DATE_LINE.match(text):
+        return True
+    jc = p.find(qn("w:pPr") + "/" + qn("w:jc"))
+    return jc is not None and jc.get(qn("w:val")) in ("right", "end") and bool(_DATE_LINE.search(text))
+
+
+def keep_signatures_with_content(doc) -> int:
+    """Keep every signature/seal block (issuer and date, 「（签名）」 lines, a borderless signature table,
+    the blank lines left for the seal) on one page together with the last lines of the content above it,
+    so that no page holds a signature alone. Form tables ending in seal rows keep those rows with the
+    row above them. Returns the number of blocks."""
+    from app.exports.docx_engine.tables import is_borderless, keep_row_with_next, keep_signature_rows
+
+    style_names = {s.style_id: s.name for s in doc.styles}
+    children = [el for el in doc.element.body if el.tag in (qn("w:p"), qn("w:tbl"))]
+    kinds = []
+    for el in children:
+        if el.tag == qn("w:tbl"):
+            if is_borderless(el):
+                kinds.append("sig")
+            else:
+                keep_signature_rows(el)
+                kinds.append("content")
+        elif _is_empty_p(el):
+            kinds.append("empty")
+        else:
+            kinds.append("sig" if _is_signature_p(el, style_names) else "content")
+    blocks = 0
+    i = 0
+    while i < len(children):
+        if kinds[i] == "content":
+            i += 1
+            continue
+        j = i
+        while j < len(children) and kinds[j] != "content":
+            j += 1
+        sigs = [k for k in range(i, j) if kinds[k] == "sig"]
+        if sigs:
+            blocks += 1
+            last = sigs[-1]
+            for k in range(i, last + 1):
+                el = children[k]
+                rows = [tr for tr in el if tr.tag == qn("w:tr")] if el.tag == qn("w:tbl") else None
+                if rows is None:
+                    if k < last:
+                        _keep_next(el)
+                else:
+                    for tr in rows if k < last else rows[:-1]:
+                        keep_row_with_next(tr)
+            if i > 0:
+                prev = children[i - 1]
+                if prev.tag == qn("w:p"):
+                    _keep_next(prev)
+                else:
+                    rows = [tr for tr in prev if tr.tag == qn("w:tr")]
+                    if rows:
+                        keep_row_with_next(rows[-1])
+        i = j
+    return blocks
+
+
+def _keep_next(p) -> None:
+    from docx.text.paragraph import Paragraph
+
+    Paragraph(p, None).paragraph_format.keep_with_next = True
+
+
+def _title_size_pt(p) -> float | None:
+    """The size of a centred paragraph whose text is all in one size of at least 2号, else None."""
+    jc = p.find(qn("w:pPr") + "/" + qn("w:jc"))
+    if jc is None or jc.get(qn("w:val")) != "center":
+        return None
+    sizes = set()
+    for r in p.iter(qn("w:r")):
+        if not "".join(t.text or "" for t in r.iter(qn("w:t"))):
+            continue
+        sz = r.find(qn("w:rPr") + "/" + qn("w:sz"))
+        if sz is None:
+            return None
+        sizes.add(int(sz.get(qn("w:val"))) / 2)
+    if len(sizes) != 1 or min(sizes) < SIZE_2HAO:
+        return None
+    return sizes.pop()
+
+
+_NO_LINE_START = "，。、；：？！）》」』”’…—·"
+_NO_LINE_END = "（《「『“‘"
+
+
+def balanced_breaks(text: str, per_line: float) -> list[int]:
+    """Offsets in ``text`` where lines should break so that a title wider than ``per_line`` characters
+    runs over the fewest lines of nearly equal width (never one character alone, never a line starting
+    with closing punctuation or ending with an opening one, never inside a run of digits/Latin)."""
+    total = _text_width_chars(text)
+    if total <= per_line:
+        return []
+    n_lines = -(-total // per_line)
+    target = total / n_lines
+    breaks: list[int] = []
+    width = 0.0
+    for i, ch in enumerate(text):
+        if len(breaks) == n_lines - 1:
+            break
+        width += _text_width_chars(ch)
+        goal = target * (len(breaks) + 1)
+        nxt = text[i + 1] if i + 1 < len(text) else ""
+        if width + 1e-6 >= goal - 0.5 and nxt:
+            if nxt in _NO_LINE_START or ch in _NO_LINE_END or (ch.isascii() and ch.isalnum() and nxt.isascii()
+                                                                 and nxt.isalnum()):
+                continue
+            breaks.append(i + 1)
+    return breaks
+
+
+def balance_titles(doc, text_width_mm: float | None = None) -> int:
+    """Break each title line (centred, ≥ 2号) that is wider than the text area at balanced points, so
+    that no line holds a single character (「……调解委员\\n会」 becomes two lines of 11 and 10).
+    Characters per line come from the text width and the title's size. Returns the lines broken."""
+    from docx.text.run import Run
+
+    width_mm = text_width_mm or (PAGE_WIDTH_MM - MARGIN_LEFT_MM - MARGIN_RIGHT_MM)
+    changed = 0
+    for p in list(doc.element.body.iter(qn("w:p"))):
+        size = _title_size_pt(p)
+        if size is None:
+            continue
+        per_line = int(width_mm / (size * 25.4 / 72))
+        # segments of (run, text) between explicit line breaks
+        segments: list[list] = [[]]
+        for r in p.iter(qn("w:r")):
+            if r.find(qn("w:br")) is not None:
+                segments.append([])
+            text = "".join(t.text or "" for t in r.iter(qn("w:t")))
+            if text:
+                segments[-1].append((r, text))
+        for seg in segments:
+            text = "".join(t for _r, t in seg)
+            cuts = balanced_breaks(text, per_line)
+            if not cuts:
+                continue
+            changed += 1
+            # split the runs at the cut offsets, last cut first so earlier offsets stay valid
+            starts = []
+            pos = 0
+            for r, t in seg:
+                starts.append(pos)
+                pos += len(t)
+            for cut in reversed(cuts):
+                k = max(idx for idx, s in enumerate(starts) if s < cut)
+                r, t = seg[k]
+                off = cut - starts[k]
+                tail = copy.deepcopy(r)
+                Run(r, None).text = t[:off]
+                Run(tail, None).text = t[off:]
+                seg[k] = (r, t[:off])
+                r.addnext(tail)
+                br_run = copy.deepcopy(r)
+                for child in list(br_run):
+                    if child.tag != qn("w:rPr"):
+                        br_run.remove(child)
+                br_run.append(OxmlElement("w:br"))
+                r.addnext(br_run)
+    return changed
+
+
+def paginate(doc) -> None:
+    """The page-break rules every DOCX of the app gets before it is saved: table rows never split
+    (``w:cantSplit``), signature and seal blocks kept with the content above them, titles balanced."""
+    from app.exports.docx_engine.tables import rows_never_split
+
+    rows_never_split(doc.element.body)
+    keep_signatures_with_content(doc)
+    balance_titles(doc)

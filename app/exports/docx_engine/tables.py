@@ -129,3 +129,69 @@ def add_table(
         for cell, value, w, align in zip(row.cells, values, widths, aligns, strict=True):
             _fill_cell(cell, value, body_font, body_size_pt, align, w)
     return table
+
+
+# --- page-break rules for tables (issue 13) ----------------------------------------------------------
+
+#: Words of a signature or seal cell: a row holding one of them is part of the signature block.
+SIGN_WORDS = ("签名", "盖章", "印章", "按指印", "签字", "签章")
+
+
+def _row_text(tr) -> str:
+    return "".join(t.text or "" for t in tr.iter(qn("w:t")))
+
+
+def _set_keep_next(p, on: bool = True) -> None:
+    from docx.text.paragraph import Paragraph
+
+    Paragraph(p, None).paragraph_format.keep_with_next = on
+
+
+def keep_row_with_next(tr) -> None:
+    """Keep a table row on the page of the row (or paragraph) after it: keep-with-next on each of its
+    paragraphs (Word and LibreOffice both read a row whose paragraphs keep with next that way)."""
+    for p in tr.iter(qn("w:p")):
+        _set_keep_next(p)
+
+
+def rows_never_split(root) -> int:
+    """``w:cantSplit`` on every table row under ``root`` (nested tables too); returns the rows changed."""
+    changed = 0
+    for tr in root.iter(qn("w:tr")):
+        tr_pr = tr.get_or_add_trPr()
+        if tr_pr.find(qn("w:cantSplit")) is None:
+            tr_pr.insert(0, OxmlElement("w:cantSplit"))
+            changed += 1
+    return changed
+
+
+def is_borderless(tbl) -> bool:
+    """A table drawn without lines (a signature block laid out as a table)."""
+    borders = tbl.find(qn("w:tblPr") + "/" + qn("w:tblBorders"))
+    if borders is None:
+        return False
+    return all(el.get(qn("w:val")) in ("nil", "none") for el in borders)
+
+
+def keep_signature_rows(tbl) -> bool:
+    """The seal/signature rows at the end of a form table stay on one page with the last content row
+    above them (keep-with-next on that row and on every signature row but the last). True when the
+    table ends with such rows."""
+    rows = [tr for tr in tbl if tr.tag == qn("w:tr")]
+    n_sign = 0
+    for tr in reversed(rows):
+        if not any(w in _row_text(tr) for w in SIGN_WORDS):
+            break
+        n_sign += 1
+    if not n_sign:
+        return False
+    for tr in rows[max(0, len(rows) - n_sign - 1) : -1]:
+        keep_row_with_next(tr)
+    return True
+
+
+def keep_table_together(tbl) -> None:
+    """Every row of ``tbl`` on one page (when it fits one): keep-with-next on all rows but the last."""
+    rows = [tr for tr in tbl if tr.tag == qn("w:tr")]
+    for tr in rows[:-1]:
+        keep_row_with_next(tr)

@@ -141,14 +141,17 @@ def fix_signatures(doc) -> int:
 
 def render_case_document(template: Path, context: dict[str, Any], out: Path) -> Path:
     """Render a docxtpl template in the engine's sandbox (values XML-escaped; a template reaching past its
-    fields is refused), fix the signature indents, give every run an East Asian font, and write ``out``
-    atomically, finished for Word and WPS (fonts, properties; see app.exports.docx_engine.package)."""
+    fields is refused), fix the signature indents, apply the page-break rules (signatures kept with their
+    content, rows whole, titles balanced: docx_engine.document.paginate), give every run an East Asian
+    font, and write ``out`` atomically, finished for Word and WPS (fonts, properties; see app.exports.docx_engine.package)."""
     from app.exports.docx_engine import ensure_east_asian_fonts, render_docx_template, write_docx
+    from app.exports.docx_engine.document import paginate
 
     if not template.exists():
         raise ExportError(f"找不到文书模板：{template.name}（可运行 tools/make_templates.py 重新生成）")
     tpl = render_docx_template(template, context)
     fix_signatures(tpl.docx)
+    paginate(tpl.docx)
     ensure_east_asian_fonts(tpl.docx)
     return write_docx(tpl, out)
 

@@ -92,6 +92,7 @@ class CaseDraft:
     remark: str | None = None
     parties: list[PartyInput] = field(default_factory=list)
     claims: list[ClaimInput] = field(default_factory=list)
+    version: int | None = None  # Case.version the form was read at (db.versioning); None: not checked
 
 
 @dataclass

@@ -20,6 +20,7 @@ from db.base import new_uuid
 from db.enums import CaseStatus, PartyKind
 from db.lookups import CASE_SOURCE, DISPUTE_TYPE
 from db.models import Case, CaseClaim, CaseParty, Enterprise, LookupItem, Organization
+from db.versioning import expect_version
 
 
 class RegistrationActions(CaseServiceBase):
@@ -74,6 +75,7 @@ class RegistrationActions(CaseServiceBase):
         clean = _clean_draft(draft, today)
         with self._sf.begin() as s:
             case = self._load(s, case_id, "edit")
+            expect_version(case, draft.version)  # changed since the form was read: RecordConflict
             if draft.organization_id != case.organization_id:
                 raise _invalid("调解组织", "已登记的案件不能改换调解组织（案号按组织编排）")
             check_date_order(clean.values["received_on"], case.accepted_on, "收到申请日期", "受理日期")

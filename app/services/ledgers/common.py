@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from app.services.audit_masking import mask_audit_values
-from app.services.validation import ValidationError, limited_text, long_text
+from app.services.validation import ValidationError, limited_text, long_text, normalize_text
 
 #: 完成状态 of a task (forms.md §8)
 STAGES = ("未启动", "推进中", "已完成")
@@ -71,12 +71,13 @@ def choice(value: object, label: str, allowed: tuple[str, ...] | dict[str, str])
         return None
     if isinstance(allowed, dict):
         for token, lab in allowed.items():
-            if text in (token, lab):
+            if text in (token, normalize_text(lab)):
                 return token
         names = "、".join(allowed.values())
     else:
-        if text in allowed:
-            return text
+        for item in allowed:  # the list's own spelling (full-width brackets) whatever was typed
+            if text == normalize_text(item):
+                return item
         names = "、".join(allowed)
     raise ValidationError(label, f"{label}：“{text}”应为 {names} 之一")
 

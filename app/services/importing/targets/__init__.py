@@ -16,6 +16,7 @@ from typing import Any
 
 from app.services.importing.base import Target
 from app.services.importing.targets.helpers import changes_for, choose, chunks, diff_value, masked_mismatch
+from app.services.importing.targets.ledgers_index import LEDGER_EXPORTS, LEDGER_TARGETS, load_ledger_target
 
 TARGET_MODULES = {
     "cases": "cases",
@@ -23,6 +24,7 @@ TARGET_MODULES = {
     "volunteers": "volunteers",
     "services": "services",
     "mediators": "mediators",
+    **{k: k for k in LEDGER_TARGETS},
 }
 TARGET_TITLES = {
     "cases": "调解案件",
@@ -30,12 +32,14 @@ TARGET_TITLES = {
     "volunteers": "志愿者及联系企业",
     "services": "志愿服务记录",
     "mediators": "调解员名册",
+    **LEDGER_TARGETS,
 }
 #: export kind of this program → the target that reads it back
 EXPORT_TARGETS = {
     "case-ledger": "cases",
     "enterprise-roster": "volunteers",
     "mediator-roster": "mediators",
+    **LEDGER_EXPORTS,
 }
 
 _cache: dict[str, Any] = {}
@@ -60,6 +64,8 @@ def _load(key: str):
         from app.services.importing.targets import volunteers as module
     elif key == "services":
         from app.services.importing.targets import services as module
+    elif key in LEDGER_TARGETS:
+        module = load_ledger_target(key)
     else:
         from app.services.importing.targets import mediators as module
     return module

@@ -46,6 +46,7 @@ from app.ui.widgets.field_errors import FieldErrors, reveal
 from app.ui.widgets.fit_screen import FitToScreenMixin
 from app.ui.widgets.unsaved_guard import UnsavedChangesMixin
 from db.enums import ApplyMode, PartyKind, PartyRole
+from db.versioning import RecordConflict
 
 
 class CaseDialog(UnsavedChangesMixin, FitToScreenMixin, PartiesMixin, DisplayMixin, DocumentsMixin, QDialog):
@@ -325,6 +326,7 @@ class CaseDialog(UnsavedChangesMixin, FitToScreenMixin, PartiesMixin, DisplayMix
             remark=self.view.case.remark if self.view else None,
             parties=parties,
             claims=[row.value() for row in self.claim_rows if _claim_filled(row)],
+            version=self.view.case.version if self.view else None,
         )
 
     def save(self) -> bool:
@@ -344,7 +346,7 @@ class CaseDialog(UnsavedChangesMixin, FitToScreenMixin, PartiesMixin, DisplayMix
             if widget is not None:
                 reveal(widget)
             return False
-        except CaseActionError as err:
+        except (CaseActionError, RecordConflict) as err:  # RecordConflict: changed by another user meanwhile
             show_message(self, QMessageBox.Icon.Warning, "无法保存", err.message)
             return False
         self.case_id = result.case_id
