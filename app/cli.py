@@ -165,6 +165,10 @@ def build_parser() -> ChineseArgumentParser:
     restore.add_argument("--from", dest="backup", type=Path, required=True, help="备份文件")
     restore.add_argument("--yes", action="store_true", help="确认用备份替换当前数据（当前数据先另存到 backups 文件夹）")
 
+    transfer = sub.add_parser("transfer", help="复制整个数据库（SQLite 文件 ⇄ PostgreSQL），按 UUID 合并，可重复执行")
+    transfer.add_argument("--from", dest="source", type=database_arg, required=True, help="源：数据库文件或 postgresql://…")
+    transfer.add_argument("--to", dest="target", type=database_arg, required=True, help="目标：数据库文件或 postgresql://…")
+
     chart = sub.add_parser("chart", help="绘制统计图（PNG / SVG）")
     chart.add_argument(
         "kind",
@@ -327,10 +331,12 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise CliError(f"导出“{kind.title}”缺少参数：{'、'.join('--' + m for m in missing)}", EXIT_USAGE)
     opened = _open_existing(args.db)
     try:
-        result = kind.run(ExportRequest(session_factory=opened.session_factory, out=out, params=params))
+        result = kind.run(request := ExportRequest(session_factory=opened.session_factory, out=out, params=params))
     finally:
         opened.engine.dispose()
     print(f"已导出：{result}")
+    for warning in request.warnings:
+        print(f"注意：{warning}", file=sys.stderr)
     return 0
 
 
@@ -463,8 +469,22 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_transfer(args: argparse.Namespace) -> int:
+    from app.services.transfer import TransferError, format_report, transfer_databases
+    from db.engines import display_url
+
+    try:
+        report = transfer_databases(args.source, args.target)
+    except TransferError as exc:
+        raise CliError(str(exc)) from exc
+    names = [display_url(x) if is_database_url(x) else str(x) for x in (args.source, args.target)]
+    print(f"已复制：{names[0]} → {names[1]}")
+    print("\n".join(format_report(report)))
+    return 0
+
+
 COMMANDS = {"demo": cmd_demo, "export": cmd_export, "import": cmd_import, "stats": cmd_stats, "chart": cmd_chart,
-            "backup": cmd_backup, "restore": cmd_restore}
+            "backup": cmd_backup, "restore": cmd_restore, "transfer": cmd_transfer}
 
 
 def known_errors() -> tuple[type[BaseException], ...]:

@@ -138,8 +138,11 @@ def test_work_report_figures_and_saved_text(demo, org, tmp_path):
 def test_work_report_placeholder_for_empty_sections(demo, tmp_path):
     with demo.session_factory() as s:
         other = s.scalar(select(Organization).where(Organization.name.contains("大王庄")))
-    out = export(demo, "work-report", tmp_path / "r.docx", org=other.name, year=YEAR)
-    assert "此部分请在“组织档案 → 工作报告”中填写" in docx_text(out)
+    request = ExportRequest(demo.session_factory, tmp_path / "r.docx", {"org": other.name, "year": YEAR,
+                                                                       "date_to": TODAY})
+    out = run_export("work-report", request)
+    assert "此部分" not in docx_text(out) and "请在" not in docx_text(out)  # issue 13: blank lines, no prompt
+    assert any("未填写" in w for w in request.warnings), request.warnings
 
 
 def _agreed_case(demo, org_id: int) -> Case:

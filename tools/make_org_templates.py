@@ -137,7 +137,7 @@ def keep_rows_together(table, n: int) -> None:
 
 def gold_assessment(doc) -> None:
     add_attachment_label(doc, 1)
-    add_title(doc, "金牌劳动人事争议调解组织\n评估推荐表", blank_after=False)
+    add_title(doc, "天津市第三批百家\n金牌劳动人事争议调解组织评估推荐表", blank_after=False)
     line(doc, "（{{ year }}年度）", align="center", size_pt=SIZE_3HAO)
     line(doc, "填报单位（盖章）：{{ org.name }}", size_pt=SIZE_XIAO4)
     line(doc, "填表日期：{{ today }}", size_pt=SIZE_XIAO4)
@@ -179,16 +179,13 @@ def gold_assessment(doc) -> None:
     add_heading_cn(doc, "评分表", 1, number=2)
     line(doc, "（四个方面的分值为建议值；“自评情况”由本系统按组织档案、调解员名册和案件台账生成，"
               "“自评得分”由调解组织填写。）", size_pt=SIZE_XIAO4, indent=2)
-    scoring = form_table(doc, [20, 10, 46, 64, 16], [
+    form_table(doc, [20, 10, 46, 64, 16], [
         tag_row("{%tr for r in scoring %}", 5),
         (30, [C("{{ r.dimension }}", 1, "label"), C("{{ r.points }}", 1, "center"),
               C("{{ r.indicators }}", 1, "value"), C("{{ r.assessment }}", 1, "value"), C("{{ r.score }}", 1, "center")]),
         tag_row("{%tr endfor %}", 5),
         [C("合计", 1, "label"), C("{{ total_points }}", 1, "center"), C("", 2), C("", 1, "center")],
     ], header=["一级指标", "分值", "二级指标（分值）", "自评情况", "自评得分"], size_pt=SIZE_5HAO)
-    for row in scoring.rows[1:]:  # long rows may break across pages rather than leave half a page empty
-        for el in row._tr.get_or_add_trPr().findall(qn("w:cantSplit")):
-            el.getparent().remove(el)
     add_heading_cn(doc, "自评结论", 1, number=3)
     add_body(doc, "{{ summary }}")
     paragraphs(doc, "missing")

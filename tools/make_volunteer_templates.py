@@ -123,6 +123,8 @@ def _row_height(table, r: int, mm: float) -> None:
 # --- 附件1 ------------------------------------------------------------------------------------------------
 
 SEAL_LINES = [("（盖章）　　　　　", "right"), ("年　　月　　日　", "right")]
+#: The photo cell of 附件1: a 2寸 photo is 35 × 49 mm (forms.md §1), plus 1 mm of cell padding each side.
+PHOTO_CELL_MM = (37, 51)
 PLEDGE = (
     "本人自愿参加青年仲裁员志愿者联系企业活动，遵守志愿服务相关规定，严格执行仲裁办案回避等制度，"
     "遵守中央八项规定精神和廉洁纪律。"
@@ -138,7 +140,8 @@ def build_volunteer_form() -> Path:
     _para(doc, "填报单位（盖章）：{{ v.fill_unit }}　　　填表日期：{{ fill_date }}",
           align=WD_PARAGRAPH_ALIGNMENT.RIGHT, size=FORM_SIZE, line_pt=24)
 
-    widths = [22, 22, 18, 24, 21, 27, 22]  # 156 mm
+    # 156 mm; the last column holds the 2寸 photo (35 × 49 mm, forms.md §1) with 1 mm padding each side
+    widths = [20, 19, 17, 20, 18, 25, PHOTO_CELL_MM[0]]
     label, value = HEADING_FONT, BODY_FONT
     t = _grid_table(doc, widths, 17)
 
@@ -217,8 +220,10 @@ def build_volunteer_form() -> Path:
     put(16, 1, "{{ v.remark }}", span_to=6, align="left")
     for r in range(17):
         _row_height(t, r, 6.8)
-    for r, mm in ((1, 9), (3, 9), (9, 9), (11, 24), (12, 12), (13, 13), (14, 15), (15, 15)):
+    for r, mm in ((9, 9), (11, 20), (12, 12), (13, 13), (14, 14), (15, 14)):
         _row_height(t, r, mm)
+    for r in range(4):  # the photo spans rows 0–3: together at least 49 mm + padding
+        _row_height(t, r, PHOTO_CELL_MM[1] / 4)
 
     _tag(doc, "{%p if not loop.last %}")
     de.add_page_break(doc)

@@ -61,6 +61,15 @@ class DemoSummary:
     case_number_counters: int = 0
     users: int = 0
     audit_entries: int = 0
+    # issue 17 (app/demo/ledgers.py)
+    key_tasks: int = 0
+    key_task_progress: int = 0
+    labour_coordinators: int = 0
+    coordinator_trainings: int = 0
+    coordinator_golds: int = 0
+    labour_social_orgs: int = 0
+    social_org_surveys: int = 0
+    social_org_projects: int = 0
     status_counts: dict[str, int] = field(default_factory=dict)
     close_type_counts: dict[str, int] = field(default_factory=dict)
 

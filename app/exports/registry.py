@@ -95,6 +95,15 @@ class ExportRequest:
     #: The kind's own document properties (``subject``, ``author``, ``description``), see :meth:`describe`.
     properties: dict[str, str] = field(default_factory=dict)
 
+    #: What the user should know about the written file (e.g. 「“四、典型事例”未填写，已留空白供手写」);
+    #: the CLI prints them on stderr, the UI may show them. See :meth:`warn`.
+    warnings: list[str] = field(default_factory=list)
+
+    def warn(self, message: str) -> None:
+        """Add a warning about the export (Chinese, shown to the user as is)."""
+        if message not in self.warnings:
+            self.warnings.append(message)
+
     def describe(self, **values: str | None) -> None:
         """Tell the saved file's properties more than the parameters do, e.g.
         ``request.describe(subject=case_no, author=org_name)``; call before the file is written."""

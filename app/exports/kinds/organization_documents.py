@@ -29,7 +29,12 @@ from app.exports.registry import ExportError, ExportKind, ExportOption, ExportRe
 from app.services.formatting import format_date_cn
 from app.services.typical_cases import TYPICAL_CASE_KIND, TYPICAL_CASE_SECTIONS
 
-PLACEHOLDER = "（此部分请在“组织档案 → 工作报告”中填写。）"
+#: An empty narrative section prints as this many blank lines to write in by hand (never a prompt), and
+#: the export warns which sections are empty (``context["empty_sections"]`` → ``request.warn``).
+BLANK_LINES = 4
+HAND_WRITING = [""] * BLANK_LINES
+#: Draft fillers of the typical-case service that are prompts, not text for paper.
+_FILLERS = ("（无记录）", "（请")
 TYPICAL_KIND = TYPICAL_CASE_KIND  # ReportText kind for a case's hand-written sections (scope = case uuid)
 TYPICAL_SECTIONS = TYPICAL_CASE_SECTIONS
 
@@ -75,20 +80,15 @@ def _text_width_chars(text: str) -> float:
     return sum(0.5 if ord(ch) < 0x2E80 and ch != "—" else 1.0 for ch in text)
 
 
-def _fix_signatures(path: Path) -> None:
-    """Re-indent the 「落款单位」/「落款日期」 paragraphs for the real texts (sealed layout, GB/T 9704
-    §7.3.5.1: date 4 characters from the right, issuer centred over it)."""
-    from docx import Document
+def _fix_signatures(doc) -> None:
+    """Re-indent the 「落款单位」/「落款日期」 paragraphs of ``doc`` for the real texts (sealed layout,
+    GB/T 9704 §7.3.5.1: date 4 characters from the right, issuer centred over it)."""
     from docx.oxml.ns import qn
 
-    from app.core.atomic import atomic_output
     from app.exports.docx_engine import SIZE_3HAO
 
-    doc = Document(str(path))
     names = [p for p in doc.paragraphs if p.style is not None and p.style.name == "落款单位"]
     dates = [p for p in doc.paragraphs if p.style is not None and p.style.name == "落款日期"]
-    if not names or not dates:
-        return
     for name_p, date_p in zip(names, dates, strict=False):
         w_name, w_date = _text_width_chars(name_p.text), _text_width_chars(date_p.text)
         right_date = 4.0
@@ -97,16 +97,19 @@ def _fix_signatures(path: Path) -> None:
             ind = p._p.get_or_add_pPr().get_or_add_ind()
             ind.set(qn("w:right"), str(round(chars * SIZE_3HAO * 20)))
             ind.set(qn("w:rightChars"), str(round(chars * 100)))
-    with atomic_output(path) as tmp:
-        doc.save(str(tmp))
 
 
 def _render(name: str, context: dict[str, Any], out: Path) -> Path:
-    from app.exports.docx_engine import render_template
+    """Render the template in the engine's sandbox, fix the signature indents, apply the page-break rules
+    (docx_engine.document.paginate) and write ``out`` atomically, finished for Word and WPS."""
+    from app.exports.docx_engine import ensure_east_asian_fonts, render_docx_template, write_docx
+    from app.exports.docx_engine.document import paginate
 
-    render_template(_template(name), context, out)
-    _fix_signatures(out)
-    return out
+    tpl = render_docx_template(_template(name), context)
+    _fix_signatures(tpl.docx)
+    paginate(tpl.docx)
+    ensure_east_asian_fonts(tpl.docx)
+    return write_docx(tpl, out)
 
 
 # --- organization facts shared by the documents -------------------------------------------------------
@@ -262,10 +265,14 @@ def work_report_context(session, org_id: int, year: int, today: date | None = No
     drafts = work_report_drafts(session, org_id, year, today=today)
     texts = load_work_report(session, org_id, year)
     sections = {}
-    for key, _label in WORK_REPORT_SECTIONS:
+    empty = []
+    for key, label in WORK_REPORT_SECTIONS:
         paras = list(drafts.get(key, [])) + _paras(texts.get(key))
-        sections[key] = paras or [PLACEHOLDER]
+        sections[key] = paras or HAND_WRITING
+        if not paras:
+            empty.append(f"工作报告“{label}”未填写（可在“组织档案 → 工作报告”中填写），已留空白供手写")
     ctx.update(
+        empty_sections=empty,
         year=year,
         date=format_date_cn(today),
         sections=sections,
@@ -283,9 +290,20 @@ def typical_case_context(session, case_id: int, *, real_names: bool = False) -> 
     from app.services.typical_cases import draft_typical_case
 
     try:
-        return draft_typical_case(session, case_id, real_names=real_names)
+        ctx = draft_typical_case(session, case_id, real_names=real_names)
     except ActionRefused as exc:
         raise ExportError(str(exc)) from None
+    empty = []
+    for key, label in TYPICAL_SECTIONS:
+        paras = [p for p in ctx["sections"].get(key, []) if not p.startswith(_FILLERS)]
+        ctx["sections"][key] = paras or HAND_WRITING
+        if not paras:
+            empty.append(f"典型案例“{label}”未填写（可在“典型案例”中填写），已留空白供手写")
+    if real_names:  # the service's reminder is for the clerk, not for the paper
+        ctx["note"] = ""
+        empty.append("典型案例保留了当事人真实姓名，对外报送前请作匿名处理")
+    ctx["empty_sections"] = empty
+    return ctx
 
 
 # --- 附件4 推荐函 -------------------------------------------------------------------------------------
@@ -342,6 +360,8 @@ def _run_org_document(name: str, build, post=None) -> Any:
         with request.session_factory() as session:
             org = _org(session, params)
             context = build(session, org.id, year, params, today)
+        for warning in context.get("empty_sections", ()):
+            request.warn(warning)
         request.check_cancel()
         request.report(2, 3, "生成文档…")
         out = _render(name, context, request.out)
@@ -381,6 +401,8 @@ def run_typical_case(request: ExportRequest) -> Path:
     with request.session_factory() as session:
         case = find_case(session, params.get("case"))
         context = typical_case_context(session, case.id, real_names=parse_bool_param(params.get("real_names"), "保留当事人真实姓名"))
+    for warning in context["empty_sections"]:
+        request.warn(warning)
     request.check_cancel()
     request.report(1, 2, "生成文档…")
     out = _render(TYPICAL_KIND, context, request.out)

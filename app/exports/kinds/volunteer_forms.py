@@ -77,13 +77,29 @@ def _text(value: Any) -> str:
 # --- 附件1 -----------------------------------------------------------------------------------------------
 
 
-PHOTO_WIDTH_MM = 16  # the photo cell of 附件1 is 22 mm wide, about 18 mm inside its margins; 16 × 22.4 mm fits it
+#: A 2寸 photo prints 35 × 49 mm (forms.md §1): stored photos are 5 : 7 (app.services.photos), so 35 mm wide is
+#: 49 mm tall; the template's photo cell is 37 × 51 mm (tools/make_volunteer_templates.py).
+PHOTO_WIDTH_MM = 35
+#: An empty section of 附件3 prints as this many blank lines to write in by hand; the export warns about it.
+BLANK_LINES = 4
+
+
+def _render(template: Path, context: dict[str, Any], out: Path) -> Path:
+    """Render ``template`` in the engine's sandbox, apply the page-break rules (rows whole, signatures with
+    their content, titles balanced: docx_engine.document.paginate) and write ``out`` atomically."""
+    from app.exports.docx_engine import ensure_east_asian_fonts, render_docx_template, write_docx
+    from app.exports.docx_engine.document import paginate
+
+    tpl = render_docx_template(template, context)
+    paginate(tpl.docx)
+    ensure_east_asian_fonts(tpl.docx)
+    return write_docx(tpl, out)
 
 
 def run_volunteer_form(request: ExportRequest) -> Path:
     from sqlalchemy import select
 
-    from app.exports.docx_engine import DocxImage, render_template
+    from app.exports.docx_engine import DocxImage
     from app.services.formatting import format_birth_month, format_date_cn
     from app.services.validation import ValidationError
     from app.services.volunteers import _in_programme, find_volunteer
@@ -133,7 +149,7 @@ def run_volunteer_form(request: ExportRequest) -> Path:
     template = resource_path("templates", "volunteer-form.docx")
     if not Path(template).exists():
         raise ExportError("找不到模板文件 volunteer-form.docx")
-    out = render_template(template, {
+    out = _render(Path(template), {
         "attachment_no": params.get("attachment_no", "1"),
         "fill_date": format_date_cn(fill_date),
         "volunteers": rows,
@@ -211,13 +227,16 @@ def run_enterprise_roster(request: ExportRequest) -> Path:
 # --- 附件3 -----------------------------------------------------------------------------------------------
 
 
+SUMMARY_SECTIONS = (("measures", "二、主要做法"), ("results", "三、取得成效"), ("cases", "四、典型事例"),
+                    ("problems", "五、存在的问题"), ("plans", "六、下一步工作打算"))
+
+
 def _paragraphs(text: str | None) -> list[str]:
     lines = [line.strip() for line in (text or "").splitlines()]
     return [line for line in lines if line]
 
 
 def run_quarterly_summary(request: ExportRequest) -> Path:
-    from app.exports.docx_engine import render_template
     from app.services.formatting import QUARTER_NUMERALS, format_date_cn, quarter_range
     from app.services.volunteers import (
         FIGURE_ROWS,
@@ -245,7 +264,13 @@ def run_quarterly_summary(request: ExportRequest) -> Path:
     start, end = quarter_range(year, quarter)
     sign_date = _date_param(params, "date", label="成文日期")
     overview = [overview_paragraph(figures, "我单位")] + _paragraphs(texts.get("overview_note"))
-    sections = {key: (_paragraphs(texts.get(key)) or [""]) for key in ("measures", "results", "cases", "problems", "plans")}
+    sections = {}
+    for key, label in SUMMARY_SECTIONS:
+        sections[key] = _paragraphs(texts.get(key)) or [""] * BLANK_LINES
+        if not _paragraphs(texts.get(key)):
+            request.warn(f"季度总结“{label}”未填写（可在“季度总结”中填写），已留空白供手写")
+    if not signer:
+        request.warn("季度总结未指定落款单位，落款处留空白供手写")
     stats = [
         {"seq": i, "key": key, "label": label, "unit": unit_label, "value": figure_display(key, figures)}
         for i, (key, label, unit_label) in enumerate(FIGURE_ROWS, 1)
@@ -256,7 +281,7 @@ def run_quarterly_summary(request: ExportRequest) -> Path:
         "title_line2": "开展青年仲裁员志愿服务活动情况总结",
         "overview": overview,
         "sections": sections,
-        "signer": signer or "（单位名称）",
+        "signer": signer or "　" * 10,
         "sign_date": format_date_cn(sign_date) if sign_date else "　　年　　月　　日",
         "table_title": f"{year}年第{q_cn}季度志愿服务活动情况统计表",
         "period_text": f"{format_date_cn(start)}至{format_date_cn(end)}",
@@ -269,7 +294,7 @@ def run_quarterly_summary(request: ExportRequest) -> Path:
     template = resource_path("templates", "quarterly-summary.docx")
     if not Path(template).exists():
         raise ExportError("找不到模板文件 quarterly-summary.docx")
-    out = render_template(template, context, request.out)
+    out = _render(Path(template), context, request.out)
     if not unit:  # the chart counts every volunteer, so it goes only into the summary of all of them
         request.report(0, 1, "正在绘制统计图…")
         _embed_quarter_chart(request, out, year, quarter)
