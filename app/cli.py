@@ -132,9 +132,11 @@ def build_parser() -> ChineseArgumentParser:
     )
 
     imp = sub.add_parser("import", help="导入 Excel 台账、名册或下级报送的文件")
-    imp.add_argument("kind", choices=["cases", "enterprises", "volunteers", "services", "mediators"],
+    imp.add_argument("kind", choices=["cases", "enterprises", "volunteers", "services", "mediators", "key-tasks",
+                                      "coordinators", "social-orgs"],
                      metavar="类型", help="cases（调解案件）、enterprises（企业名录）、volunteers（志愿者及联系企业）、"
-                     "services（志愿服务记录）、mediators（调解员名册）")
+                     "services（志愿服务记录）、mediators（调解员名册）、key-tasks（重点任务清单）、"
+                     "coordinators（劳动关系协调员台账）、social-orgs（协调劳动关系社会组织台账）")
     imp.add_argument("file", type=Path, metavar="文件", help="要导入的 .xlsx、.xls、.csv、.htm/.html、.xml 或 .et 文件")
     imp.add_argument("--db", type=database_arg, required=True, help="数据库文件")
     imp.add_argument("--org", help="文件未注明时，数据所属的调解组织（编号或名称）")

@@ -27,7 +27,8 @@ from tests.test_docx_fonts import params_for
 TODAY = date(2026, 6, 30)
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 S = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-PROMPT = re.compile(r"[（(][^（）()]*请[^（）()]*[）)]|请在|请结合|请填写|此部分|（单位名称）|forms\.md")
+#: 「请」 as a request to the reader (not the 请 of 申请/请求); 「此部分」, 「（单位名称）」, the spec's name.
+PROMPT = re.compile(r"[（(][^（）()]*(?<![申])请(?!求)[^（）()]*[）)]|请在|请结合|请填写|请人工|此部分|（单位名称）|forms\.md")
 
 
 @pytest.fixture(scope="module")

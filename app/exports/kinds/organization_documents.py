@@ -18,6 +18,7 @@ success-rate chart of the work report is embedded by app.exports.chart_images.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -74,6 +75,20 @@ def _org(session, params: Mapping[str, Any]):
 def _paras(text: str | None) -> list[str]:
     """A clerk's text as paragraphs: one per non-empty line."""
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+_REQUEST = re.compile(r"(?<!申)请(?!求)")
+
+
+def _no_requests(text: str) -> str:
+    """``text`` without its clauses that ask the reader to do something (「如…，请人工确认」): those are
+    for the clerk on screen, not for the paper sent upward."""
+    def clean(part: str) -> str:
+        kept = [c for c in re.split(r"(?<=[；;])", part) if not _REQUEST.search(c)]
+        return "".join(kept).rstrip("；;")
+
+    text = re.sub(r"（([^（）]*)）", lambda m: f"（{clean(m.group(1))}）" if clean(m.group(1)) else "", text)
+    return clean(text) if _REQUEST.search(text) else text
 
 
 def _text_width_chars(text: str) -> float:
@@ -230,7 +245,7 @@ def gold_context(session, org_id: int, year: int, today: date | None = None) -> 
             res = assessment.result(key)
             mark = marks.get(res.status, "？")
             note = f"；{res.note}" if res.note else ""
-            lines.append(f"{mark} {res.criterion.label}：{res.detail}{note}")
+            lines.append(_no_requests(f"{mark} {res.criterion.label}：{res.detail}{note}"))
         scoring.append(
             {
                 "dimension": r["dimension"],

@@ -26,6 +26,7 @@ from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import QDialog, QFileDialog, QWidget
 
 from app.services import stats
+from app.services.formatting import format_wan
 from app.ui.forms.ui_stats_page import Ui_StatsPage
 from app.ui.models.stats_models import RowsModel, _tsv
 from app.ui.ops import run_in_background
@@ -330,7 +331,7 @@ class StatsPage(QWidget):
             elif r["kind"] == "rate":
                 text = stats.format_rate(value)
             elif r["kind"] == "money":
-                text = f"{int(value) / 1_000_000:,.2f}"
+                text = format_wan(int(value))  # the one 万元 rule (half up), as the table
             else:
                 text = f"{value:,}"
             table.append([r["row"], r["label"], r["unit"], text])
