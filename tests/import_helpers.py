@@ -9,6 +9,7 @@ import openpyxl
 from app.services.validation import credit_code_check_char, id_check_char
 from db.models import Organization
 from db.session import open_database
+from tests.helpers import migrated_copy
 
 TOWN = "和平区南市街道劳动人事争议调解中心"
 
@@ -29,7 +30,8 @@ CODE_B = uscc("91120102MA06LY9P2")
 
 
 def fresh_db(path: Path, *, org: str | None = TOWN, region: str = "120101"):
-    opened = open_database(path)
+    """A new database at ``path`` (a copy of the session's migrated template) holding the organization ``org``."""
+    opened = open_database(path) if Path(path).exists() else migrated_copy(path)
     if org:
         with opened.session_factory.begin() as s:
             s.add(Organization(name=org, kind="21", region_code=region))

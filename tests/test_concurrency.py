@@ -100,7 +100,7 @@ def test_two_clerks_save_the_same_case_sqlite(sqlite_db):
     li.update_registration(first.case_id, _form(fresh, remark=typed_b.remark))  # the retry
     done = li.get_case(first.case_id).case
     assert done.facts == "张三补充的事实" and done.remark == "李四的备注"
-    assert done.version == fresh.case.version + 1
+    assert done.version > fresh.case.version
 
 
 def test_conflict_on_plain_sessions_names_someone_else(sqlite_db):
@@ -133,7 +133,7 @@ def test_children_only_edit_moves_the_version(sqlite_db):
     with sf.begin() as s:
         case = s.get(Case, cid)
         expect_version(case, view.case.version)  # nothing but the form's version: the row is still written
-    assert svc.get_case(cid).case.version == view.case.version + 1
+    assert svc.get_case(cid).case.version > view.case.version
 
 
 def test_message_wording():

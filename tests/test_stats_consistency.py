@@ -5,16 +5,21 @@ For 2025 (all organizations, and one organization) the success rate is read from
 app export statistics``), from the work report and the gold-medal assessment DOCX; the quarterly summary's
 volunteer figures and its chart come from the same service. They must be identical, character for character
 as users see them (「71.5%」, or 「无」 without a closed case).
+
+The command line runs in this process (:func:`app.main.main`, output captured); one call goes through a real
+``python -m app`` so that path stays covered.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import subprocess
 import sys
-from datetime import date
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
+from types import SimpleNamespace
 
 import openpyxl
 import pytest
@@ -22,14 +27,13 @@ from docx import Document
 from PySide6.QtWidgets import QApplication
 
 from app.core.context import AppContext
-from app.demo import generate_demo
+from app.main import main
 from app.services import stats
 from app.ui.app import create_application
-from db.session import open_database
 from tests import lo
+from tests.helpers import TODAY, open_copy
 
 ROOT = Path(__file__).resolve().parent.parent
-TODAY = date(2026, 6, 15)
 ORG = "和平区南市街道劳动人事争议调解中心"
 
 
@@ -37,15 +41,23 @@ pytestmark = pytest.mark.usefixtures("private_settings")
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    path = tmp_path_factory.mktemp("consistency") / "demo.db"
-    opened = open_database(path)
-    generate_demo(opened.session_factory, seed=11, cases=1200, today=TODAY)
+def demo(tmp_path_factory, demo_template):
+    opened = open_copy(demo_template(seed=11, cases=1200, today=TODAY), tmp_path_factory.mktemp("consistency") / "demo.db")
     yield opened
     opened.engine.dispose()
 
 
-def cli(*args: str) -> subprocess.CompletedProcess:
+def cli(*args: str):
+    """The command line run in this process: its exit code and what it printed."""
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main([str(a) for a in args])
+    assert code == 0, err.getvalue()
+    return SimpleNamespace(returncode=code, stdout=out.getvalue(), stderr=err.getvalue())
+
+
+def real_cli(*args: str) -> subprocess.CompletedProcess:
+    """The command line as users start it: ``python -m app`` in a process of its own."""
     out = subprocess.run([sys.executable, "-m", "app", *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     return out
@@ -95,6 +107,9 @@ def dashboard_rate(page, qtbot, year: int, scope_key: str) -> str:
 def test_success_rate_is_identical_everywhere(demo, dashboard, qtbot, tmp_path):
     with demo.session_factory() as s:
         org_scope = stats.scope_from_key(s, ORG)
+    # python -m app prints what the command line run in this process prints
+    args = ("stats", "--db", str(demo.path), "--json", "--year", "2025", "--org", ORG)
+    assert json.loads(real_cli(*args).stdout) == json.loads(cli(*args).stdout)
     for year in (2024, 2025):
         everyone = stats_json(demo, "--year", str(year))
         one = stats_json(demo, "--year", str(year), "--org", ORG)

@@ -19,7 +19,6 @@ from app.ui.app import create_application
 from app.ui.pages.settings_page import SettingsPage
 from app.ui.settings_store import SettingsStore
 from db.models import AppSetting, Organization
-from db.session import open_database
 from tests.helpers import Clock, make_id
 
 TODAY = date(2026, 3, 9)  # a Monday
@@ -30,9 +29,9 @@ pytestmark = pytest.mark.usefixtures("private_settings")
 
 
 @pytest.fixture
-def env(tmp_path, qapp):
+def env(migrated_db, qapp):
     create_application([])
-    opened = open_database(tmp_path / "rules.db")
+    opened = migrated_db
     sf = opened.session_factory
     with sf.begin() as s:
         org = Organization(name="某街道劳动人事争议调解中心", short_name="某街", kind="21", case_no_prefix="J")
@@ -41,8 +40,7 @@ def env(tmp_path, qapp):
         org_id = org.id
     service = CaseService(sf, calendar=WorkCalendar.load(), user_login="clerk", clock=Clock(TODAY))
     ctx = AppContext(db_path=opened.path, engine=opened.engine, session_factory=sf)
-    yield ctx, service, org_id
-    opened.engine.dispose()
+    return ctx, service, org_id
 
 
 @pytest.fixture
@@ -178,13 +176,14 @@ def test_check_rules_refuses_out_of_range_values():
     assert err.value.field == "调解期限起算"
 
 
-def test_main_window_pages_read_the_new_rules(qtbot, env, tmp_path):
+def test_main_window_pages_read_the_new_rules(qtbot, env, tmp_path, monkeypatch):
     """Saved on the settings page, the age limit shows in the volunteer roster at once (no restart)."""
     from app.ui.main_window import MainWindow
     from app.ui.models.volunteer_models import COL_V_AGE, COL_V_NAME
 
     ctx, _service, _org = env
-    today = date.today()
+    today = TODAY
+    monkeypatch.setattr(VolunteerService, "today", lambda self: TODAY)  # the roster's clock too
     VolunteerService(ctx.session_factory).save_volunteer(
         VolunteerData(name="钱青年", id_number=make_id(date(today.year - 38, 1, 1)), unit="天津市劳动人事争议仲裁院",
                       joined_on=date(today.year - 1, 1, 1))

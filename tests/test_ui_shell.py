@@ -22,6 +22,7 @@ from app.core.context import AppContext
 from app.ui.app import create_application
 from app.ui.ops import BackgroundOp, describe_error, run_in_background
 from app.ui.settings_store import LAST_EXPORT_DIR, LAST_PAGE, SETTINGS_DIR_ENV, SettingsStore
+from tests.helpers import TODAY
 
 ROOT = Path(__file__).resolve().parent.parent
 MODULE_TITLES = ["案件台账", "志愿服务", "组织档案", "统计图表", "报表导出", "设置"]
@@ -349,10 +350,14 @@ def test_export_page_lists_registry_kinds(window, test_kinds, qtbot):
 
 
 def test_export_page_runs_a_kind_in_background(app, ctx, store, qtbot, tmp_path, monkeypatch, test_kinds):
+    import functools
+
     from PySide6.QtWidgets import QFileDialog
 
+    from app.ui.pages import export_page
     from app.ui.pages.export_page import ExportPage, suggested_file_name
 
+    monkeypatch.setattr(export_page, "make_editor", functools.partial(export_page.make_editor, today=TODAY))
     ok, bad, calls = test_kinds
     page = ExportPage(ctx, store, kinds_loader=lambda: ([ok, bad], None))
     qtbot.addWidget(page)
@@ -376,7 +381,7 @@ def test_export_page_runs_a_kind_in_background(app, ctx, store, qtbot, tmp_path,
     assert page.message_box is not None and str(written) in page.message_box.text()
     request = calls[0]
     assert request.session_factory is ctx.session_factory
-    assert request.params == {"year": dt.date.today().year, "org": "某某镇调解中心"}
+    assert request.params == {"year": TODAY.year, "org": "某某镇调解中心"}
     page.message_box.close()
 
     page.ui.kind_list.setCurrentRow(1)
@@ -423,8 +428,7 @@ def test_cancelled_export_says_so(app, ctx, store, qtbot, tmp_path):
 
     def slow(request):
         started.set()
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline:
+        for _ in range(500):  # about 5 s of work in small steps
             request.check_cancel()  # raises ExportCancelled once 取消 is pressed
             time.sleep(0.01)
         raise AssertionError("never cancelled")

@@ -260,9 +260,9 @@ def test_volunteer_form_one_volunteer_fields_filled(demo, tmp_path):
 
 
 def test_volunteer_form_all_volunteers_with_page_breaks(demo, tmp_path):
-    out = export(demo, "volunteer-form", tmp_path / "all.docx")
+    out = export(demo, "volunteer-form", tmp_path / "all.docx", date=TODAY.isoformat())  # 填表日期: who is in by then
     active = sql(demo, "SELECT name FROM volunteers WHERE status = 'active' AND (joined_on IS NULL OR joined_on <= :d)",
-                 d=date.today().isoformat())
+                 d=TODAY.isoformat())
     doc = Document(str(out))
     titles = [p for p in doc.paragraphs if p.text == "青年仲裁员志愿者报名推荐表"]
     assert len(titles) == len(active) == len(doc.tables)

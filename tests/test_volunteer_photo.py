@@ -135,7 +135,7 @@ def test_the_form_prints_the_photo_in_its_cell(demo, tmp_path):
     blips = cell._tc.xpath(".//a:blip")
     assert len(blips) == 1
     shape = doc.inline_shapes[0]
-    assert abs(shape.width - Mm(16)) < Mm(0.2) and abs(shape.height - Mm(22.4)) < Mm(0.3)  # 5 : 7
+    assert abs(shape.width - Mm(35)) < Mm(0.2) and abs(shape.height - Mm(49)) < Mm(0.3)  # a 2寸 photo, 5 : 7
 
     service.save_volunteer(data, photo=None)
     bare = run_export("volunteer-form", ExportRequest(demo.session_factory, tmp_path / "无照片.docx",

@@ -141,7 +141,7 @@ def build_volunteer_form() -> Path:
           align=WD_PARAGRAPH_ALIGNMENT.RIGHT, size=FORM_SIZE, line_pt=24)
 
     # 156 mm; the last column holds the 2寸 photo (35 × 49 mm, forms.md §1) with 1 mm padding each side
-    widths = [20, 19, 17, 20, 18, 25, PHOTO_CELL_MM[0]]
+    widths = [21, 18, 17, 19, 18, 26, PHOTO_CELL_MM[0]]
     label, value = HEADING_FONT, BODY_FONT
     t = _grid_table(doc, widths, 17)
 
@@ -155,7 +155,7 @@ def build_volunteer_form() -> Path:
     def lab(r, c, text, span_to=None):
         return put(r, c, text, font=label, span_to=span_to)
 
-    # rows 0–3: personal details, the photo on the right across four rows
+    # rows 0–4: personal details, the photo on the right across five rows
     lab(0, 0, "姓　　名")
     put(0, 1, "{{ v.name }}")
     lab(0, 2, "性　　别")
@@ -163,7 +163,7 @@ def build_volunteer_form() -> Path:
     lab(0, 4, "出生年月")
     put(0, 5, "{{ v.birth_ym }}")
     # the stored 照片 when there is one (v.photo), else the words of an empty photo cell
-    photo = t.cell(0, 6).merge(t.cell(3, 6))
+    photo = t.cell(0, 6).merge(t.cell(4, 6))
     _cell(photo, ["{% if v.photo %}{{ v.photo }}{% else %}照　片{% endif %}", "{% if not v.photo %}（2寸）{% endif %}"])
     photo.paragraphs[0].paragraph_format.line_spacing = 1.0  # an exact 14 pt line would clip the picture
     lab(1, 0, "民　　族")
@@ -182,7 +182,7 @@ def build_volunteer_form() -> Path:
     lab(4, 0, "工作单位")
     put(4, 1, "{{ v.unit }}", span_to=3)
     lab(4, 4, "职务职级")
-    put(4, 5, "{{ v.post }}", span_to=6)
+    put(4, 5, "{{ v.post }}")
     lab(5, 0, "人员类别")
     put(5, 1, "{{ v.category }}", span_to=2)
     lab(5, 3, "仲裁员证号")
@@ -220,10 +220,10 @@ def build_volunteer_form() -> Path:
     put(16, 1, "{{ v.remark }}", span_to=6, align="left")
     for r in range(17):
         _row_height(t, r, 6.8)
-    for r, mm in ((9, 9), (11, 20), (12, 12), (13, 13), (14, 14), (15, 14)):
+    for r, mm in ((11, 15), (12, 12), (13, 12), (14, 12), (15, 12)):
         _row_height(t, r, mm)
-    for r in range(4):  # the photo spans rows 0–3: together at least 49 mm + padding
-        _row_height(t, r, PHOTO_CELL_MM[1] / 4)
+    for r in range(5):  # the photo spans rows 0–4: together at least 49 mm + padding
+        _row_height(t, r, PHOTO_CELL_MM[1] / 5)
 
     _tag(doc, "{%p if not loop.last %}")
     de.add_page_break(doc)

@@ -44,15 +44,41 @@ def qt_translations_dir() -> Path:
     return Path(PySide6.__file__).resolve().parent / "Qt" / "translations"
 
 
+def _translation_dirs() -> list[Path]:
+    """Where ``qtbase_zh_CN.qm`` may be: Qt's own folder, PySide6's, and a copy shipped with the program."""
+    dirs = [qt_translations_dir()]
+    try:
+        import PySide6
+
+        dirs.append(Path(PySide6.__file__).resolve().parent / "Qt" / "translations")
+    except (ImportError, OSError):
+        pass
+    dirs.append(resource_path("translations"))
+    return [d for i, d in enumerate(dirs) if d not in dirs[:i]]
+
+
 def install_qt_translation(app: QCoreApplication, locale: QLocale = LOCALE) -> QTranslator | None:
-    """Load ``qtbase_zh_CN.qm`` so Qt's standard buttons and dialogs speak Chinese."""
+    """Load ``qtbase_zh_CN.qm`` so Qt's standard buttons and dialogs speak Chinese.
+
+    Every folder that may hold it is tried: a Linux Qt's folder can exist without the Chinese file."""
     translator = QTranslator(app)  # parented to the app, so it lives as long as the app
-    if translator.load(locale, "qtbase", "_", str(qt_translations_dir())):
-        app.installTranslator(translator)
-        return translator
-    _log().warning("Qt translation qtbase_%s not found in %s", locale.name(), qt_translations_dir())
+    for folder in _translation_dirs():
+        if translator.load(locale, "qtbase", "_", str(folder)):
+            app.installTranslator(translator)
+            return translator
+    _log().warning("Qt translation qtbase_%s not found in %s", locale.name(), _translation_dirs())
     translator.deleteLater()
     return None
+
+
+def use_translated_dialogs() -> None:
+    """On Linux, Qt's own file and colour dialogs rather than the desktop's: those follow the desktop's
+    language (「Look in:」 on an English desktop), Qt's follow the Chinese translation installed above.
+    Called after the first paint (it needs the ``Qt`` namespace, see the note on imports)."""
+    if sys.platform.startswith("linux"):
+        from PySide6.QtCore import Qt
+
+        QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_DontUseNativeDialogs, True)
 
 
 def apply_stylesheet(app: QApplication) -> bool:
@@ -88,6 +114,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 
     QLocale.setDefault(LOCALE)
     install_qt_translation(app)
+    QTimer.singleShot(0, use_translated_dialogs)
     if not created:
         app.setStyle("Fusion")
     # The light scheme keeps the stylesheet's colours readable when Windows is in dark mode (Qt 6.8+; on

@@ -31,7 +31,7 @@ class PageSpec(NamedTuple):
     planned: tuple[str, ...] = ()  # for placeholder pages: what the module will provide
 
 
-# The order of the navigation (报送情况 comes after, from app/ui/modules.py). Ctrl+1 … Ctrl+8 follow it.
+# The order of the navigation (报送情况 and 其他台账 come after, from app/ui/modules.py). Ctrl+1 … Ctrl+9 follow it.
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("home", QT_TRANSLATE_NOOP("MainWindow", "首页")),
     PageSpec(

@@ -108,3 +108,12 @@ def _import_menu(window: Any, ctx: Any) -> None:
 
 MODULE_PAGES.append(("submissions", "报送情况", _submissions_page))
 MODULE_HOOKS.append(_import_menu)
+
+
+def _ledgers_page(ctx: Any, window: Any) -> Any:
+    from app.ui.pages.ledgers import LedgersPage  # 其他台账 (issue 17), after 报送情况: Ctrl+9
+
+    return LedgersPage(ctx, window)
+
+
+MODULE_PAGES.append(("ledgers", "其他台账", _ledgers_page))

@@ -170,11 +170,9 @@ def _agreement_terms(agreement: Agreement, amount: dict[str, str], deadline: str
         if way:
             raw.append(f"上述款项以{way}方式支付" + (f"至{account}" if account else ""))
     terms = []
-    numbered = all(_NUMBERED_RE.match(t) for t in raw)
     for i, t in enumerate(raw, 1):
-        t = annotate_amounts(t)
-        if not numbered:
-            t = f"{_cn_number(i)}、{_NUMBERED_RE.sub('', t).strip()}"
+        # 「1.」: the terms sit under the heading 「二、协议内容」, so never 「一、」 again (issue 13)
+        t = f"{i}. {_NUMBERED_RE.sub('', annotate_amounts(t)).strip()}"
         if not t.endswith(("。", "；", ";")):
             t += "；" if i < len(raw) else "。"
         terms.append(t)
@@ -188,6 +186,8 @@ def _agreement_terms(agreement: Agreement, amount: dict[str, str], deadline: str
         if way:
             bits.append(f"支付方式：{way}" + (f"（收款账户：{account}）" if account else ""))
         recap = "；".join(bits) + "。"
+    elif account and account not in "".join(raw):  # the payee account is printed (forms.md §6.6)
+        recap = f"上述款项{f'以{way}方式' if way else ''}支付至收款账户：{account}。"
     return terms, recap
 
 

@@ -1,6 +1,8 @@
 """A new GB/T 9704 document (defaults, section, 「— N —」 page numbers) and the body content helpers:
 「附件N」, the 2号 title, headings 「一、」/「（一）」/「1.」/「（1）」, body paragraphs, blank lines, page
-breaks and the issuer/date signature block.
+breaks and the issuer/date signature block; and :func:`paginate`, the page-break rules every exported DOCX
+gets before it is saved (issue 13): table rows never split, signature and seal blocks kept with the content
+above them, titles wider than a line broken at balanced points.
 """
 
 from __future__ import annotations
@@ -502,7 +504,7 @@ def balance_titles(doc, text_width_mm: float | None = None) -> int:
             # split the runs at the cut offsets, last cut first so earlier offsets stay valid
             starts = []
             pos = 0
-            for r, t in seg:
+            for _r, t in seg:
                 starts.append(pos)
                 pos += len(t)
             for cut in reversed(cuts):

@@ -263,7 +263,7 @@ def gold_context(session, org_id: int, year: int, today: date | None = None) -> 
         scoring=scoring,
         total_points=total,
         summary=assessment.summary(),
-        missing=[f"{i}. {line}" for i, line in enumerate(assessment.missing(), start=1)],
+        missing=[f"{i}. {_no_requests(line)}" for i, line in enumerate(assessment.missing(), start=1)],
         rate_definition=success_rate_definition(session) + "“√”为达到，“×”为未达到，“？”为待确认。",
     )
     return ctx

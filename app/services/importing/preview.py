@@ -119,7 +119,9 @@ def _row_kind(row: tuple[Any, ...], mapped_idx: Sequence[int]) -> tuple[str, str
     return None
 
 
-def _manifest_notes(ctx: ImportContext, plan: SheetPlan, n_rows: int) -> None:
+def _manifest_notes(ctx: ImportContext, plan: SheetPlan, n_rows: int, checksum: str | None = None) -> None:
+    """Notes on a file this program exported that was changed since (``checksum``: of the rows from the
+    manifest's data start, when the sheet was not read whole)."""
     m = plan.manifest
     if m is None:
         return
@@ -135,7 +137,7 @@ def _manifest_notes(ctx: ImportContext, plan: SheetPlan, n_rows: int) -> None:
     if m.row_count is not None and m.row_count != n_rows:
         ctx.note(f"导出时有 {m.row_count} 行记录，现在文件中有 {n_rows} 行，文件在导出后被改动过（按表格中可见的内容导入）。")
     if m.checksum and m.data_start:
-        actual = rows_checksum(plan.raw.rows[m.data_start - 1 :])
+        actual = checksum if checksum is not None else rows_checksum(plan.raw.rows[m.data_start - 1 :])
         if actual != m.checksum:
             ctx.note("文件内容与报送时的校验值不一致：文件在导出后被手工改动过，按表格中可见的内容导入，改动之处见各行的“变化”。")
     if m.masked:
@@ -162,49 +164,67 @@ def build_preview(
     return Preview(plan, rows, skipped, ctx.notes, ctx.orgs.default_label(), get_target(plan.target).info.title)
 
 
-def _parse_rows(
-    ctx: ImportContext, plan: SheetPlan, progress: ProgressFn | None, cancelled: CancelFn | None
-) -> tuple[list[RowData], list[SkippedRow]]:
-    from app.services.importing.targets import get_target
+class RowParser:
+    """Parses the data rows of a sheet one at a time: a :class:`RowData` for a data row, a :class:`SkippedRow` for a
+    blank, total, note or signature row. Making one notes the required columns that are missing."""
 
-    target = get_target(plan.target)
-    specs = {f.key: f for f in target.info.fields}
-    mapped = [(key, col, specs[key]) for key, col in ctx.fields.items() if key in specs and not specs[key].ignored]
-    mapped_idx = [col.index for _k, col in ctx.fields.items()]
-    missing = [f for f in target.info.fields if f.required and f.key not in ctx.fields and not target.optional_required(ctx, f.key)]
-    for f in missing:
-        ctx.note(f"没有找到“{f.label}”列（必填）。请在“列对应”一步中指定哪一列是“{f.label}”。", "error")
-    rows: list[RowData] = []
-    skipped: list[SkippedRow] = []
-    raw_rows = plan.raw.rows
-    start = plan.header.data_start - 1
-    total = max(len(raw_rows) - start, 0)
-    today = ctx.today
-    for i in range(start, len(raw_rows)):
-        n = i - start + 1
-        if cancelled is not None and cancelled():
-            raise ImportCancelled()
-        if progress is not None and n % 500 == 0:
-            progress(n, total, f"正在检查第 {n}/{total} 行…")
-        row = raw_rows[i]
-        kind = _row_kind(row, mapped_idx)
+    def __init__(self, ctx: ImportContext, plan: SheetPlan) -> None:
+        from app.services.importing.targets import get_target
+
+        target = get_target(plan.target)
+        specs = {f.key: f for f in target.info.fields}
+        self.ctx = ctx
+        self.fields = list(ctx.fields.items())
+        self.mapped = [(key, col, specs[key]) for key, col in self.fields if key in specs and not specs[key].ignored]
+        self.mapped_idx = [col.index for _k, col in self.fields]
+        missing = [f for f in target.info.fields
+                   if f.required and f.key not in ctx.fields and not target.optional_required(ctx, f.key)]
+        for f in missing:
+            ctx.note(f"没有找到“{f.label}”列（必填）。请在“列对应”一步中指定哪一列是“{f.label}”。", "error")
+
+    def parse(self, i: int, row: tuple[Any, ...]) -> RowData | SkippedRow:
+        """Row ``i`` (0-based) of the sheet."""
+        kind = _row_kind(row, self.mapped_idx)
         if kind is not None:
-            skipped.append(SkippedRow(i + 1, kind[0], kind[1]))
-            continue
-        data = RowData(i + 1, {key: (row[col.index] if col.index < len(row) else None) for key, col in ctx.fields.items()})
-        for key, col, spec in mapped:
-            value = data.cells.get(key)
+            return SkippedRow(i + 1, kind[0], kind[1])
+        n = len(row)
+        ctx = self.ctx
+        data = RowData(i + 1, {key: (row[col.index] if col.index < n else None) for key, col in self.fields})
+        cells, values, today = data.cells, data.values, ctx.today
+        for key, col, spec in self.mapped:
+            value = cells.get(key)
+            if value is None:
+                continue  # blank: nothing to parse (parse_cell gives None without warnings)
             try:
                 parsed = parse_cell(spec, value, unit_factor=col.unit_factor, today=today)
             except ValidationError as exc:
                 ctx.problem(data, key, exc.message)
                 continue
             if parsed.value is not None:
-                data.values[key] = parsed.value
+                values[key] = parsed.value
             for w in parsed.warnings:
                 ctx.problem(data, key, w, "warning")
         data.parsed_problems = len(data.problems)
-        rows.append(data)
+        return data
+
+
+def _parse_rows(
+    ctx: ImportContext, plan: SheetPlan, progress: ProgressFn | None, cancelled: CancelFn | None
+) -> tuple[list[RowData], list[SkippedRow]]:
+    parser = RowParser(ctx, plan)
+    rows: list[RowData] = []
+    skipped: list[SkippedRow] = []
+    raw_rows = plan.raw.rows
+    start = plan.header.data_start - 1
+    total = max(len(raw_rows) - start, 0)
+    for i in range(start, len(raw_rows)):
+        n = i - start + 1
+        if cancelled is not None and cancelled():
+            raise ImportCancelled()
+        if progress is not None and n % 500 == 0:
+            progress(n, total, f"正在检查第 {n}/{total} 行…")
+        got = parser.parse(i, raw_rows[i])
+        (rows if isinstance(got, RowData) else skipped).append(got)
     # trailing blank rows are not worth a line each in the report
     while skipped and skipped[-1].reason == "blank" and skipped[-1].row == len(raw_rows):
         skipped.pop()
@@ -246,4 +266,4 @@ def _check_and_resolve(ctx: ImportContext, rows: list[RowData], progress, cancel
             r.action = "error"
 
 
-__all__ = ["Preview", "build_preview"]
+__all__ = ["Preview", "RowParser", "build_preview"]

@@ -21,6 +21,17 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 3
 
 Index = QModelIndex | QPersistentModelIndex
 
+#: The one sign for a rate that has no denominator (no case closed, no survey): as the charts write it.
+NO_RATE = "无"
+
+
+def rate_text(rate: Any, digits: int = 1) -> str:
+    """A rate as shown in the UI: ``66.7%``, or 「无」 when there is none (never 「—」)."""
+    from app.services.formatting import format_percent
+
+    text = format_percent(rate, digits)
+    return NO_RATE if text == "—" else text
+
 
 class RowsTableModel(QAbstractTableModel):
     """A read-only table over a list of row objects; a subclass names its column specs

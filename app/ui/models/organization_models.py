@@ -17,8 +17,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from app.services.formatting import format_date_iso, format_percent
-from app.ui.models.base import ID_ROLE, ROW_ROLE, SORT_ROLE, RowsTableModel
+from app.services.formatting import format_date_iso
+from app.ui.models.base import ID_ROLE, ROW_ROLE, SORT_ROLE, RowsTableModel, rate_text
 from app.ui.models.base import Index as _Index
 
 log = logging.getLogger(__name__)
@@ -146,7 +146,7 @@ class OrganizationTableModel(RowsModel):
         Column("part", "兼职", lambda r: r.part_time, sort=lambda r: r.part_time, align=CENTER),
         Column("cases_total", "累计案件", lambda r: r.cases_total, sort=lambda r: r.cases_total, align=RIGHT),
         Column("cases_year", "本年收案", lambda r: r.cases_year, sort=lambda r: r.cases_year, align=RIGHT),
-        Column("rate", "本年调解成功率", lambda r: format_percent(r.success_rate),
+        Column("rate", "本年调解成功率", lambda r: rate_text(r.success_rate),
                sort=lambda r: -1 if r.success_rate is None else r.success_rate, align=RIGHT,
                tooltip=lambda r: f"结案 {r.closed_year} 件，调解成功 {r.success_year} 件。\n{RATE_TIP}"),
         Column("titles", "金牌称号", lambda r: r.titles),

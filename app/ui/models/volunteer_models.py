@@ -45,7 +45,7 @@ from app.services.volunteers import (
     figure_display,
     minutes_to_hours,
 )
-from app.ui.models.base import ID_ROLE, ROW_ROLE, SORT_ROLE, Index, RowsTableModel
+from app.ui.models.base import ID_ROLE, ROW_ROLE, SORT_ROLE, Index, RowsTableModel, rate_text
 
 log = logging.getLogger(__name__)
 
@@ -229,7 +229,7 @@ class SurveyAverageModel(RowsModel):
         Column("调查次数", lambda r: str(r.count), sort=lambda r: r.count, align=_CENTER),
         Column("平均分", lambda r: "" if r.average is None else f"{r.average:.2f}", sort=lambda r: r.average or 0,
                align=_CENTER, colours=lambda r: AMBER if r.average is not None and r.average < 3 else None),
-        Column("满意率", lambda r: "" if r.satisfied_rate is None else f"{r.satisfied_rate:.1%}",
+        Column("满意率", lambda r: rate_text(r.satisfied_rate),
                sort=lambda r: r.satisfied_rate or 0, align=_CENTER),
     )
 

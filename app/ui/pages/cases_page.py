@@ -67,18 +67,18 @@ SEARCH_DELAY_MS = 250
 #: Widths that keep every column on a 1366-pixel screen; 被申请人 stretches into what is left (and more on a
 #: wide screen) instead of the last column.
 DEFAULT_WIDTHS = {
-    COL_CASE_NO: 176,
+    COL_CASE_NO: 164,
     COL_RECEIVED: 86,
-    COL_APPLICANT: 84,
+    COL_APPLICANT: 80,
     COL_RESPONDENT: 190,
-    COL_DISPUTE_TYPE: 96,
-    COL_STATUS: 100,
+    COL_DISPUTE_TYPE: 90,
+    COL_STATUS: 96,
     COL_MEDIATOR: 60,
-    COL_DUE: 92,
-    COL_DAYS_LEFT: 68,
-    COL_CLAIM_AMOUNT: 92,
+    COL_DUE: 100,
+    COL_DAYS_LEFT: 72,
+    COL_CLAIM_AMOUNT: 88,
     COL_CLOSED: 86,
-    COL_CLOSE_TYPE: 92,
+    COL_CLOSE_TYPE: 88,
 }
 
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QPushButton, QStyle, QTreeView, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QStyle, QTreeView, QWidget
 
 from app.core.context import AppContext
 
@@ -82,6 +82,13 @@ class HomePage(QWidget):
         buttons.addWidget(self.refresh_button)
         self.ui.todo_layout.addLayout(buttons)
         self.ui.todo_layout.addWidget(view, 1)
+        # 重点任务 past or near their 完成时限 (app.services.ledgers); the link opens 其他台账 → 重点任务
+        self.key_task_label = QLabel(self)
+        self.key_task_label.setObjectName("key_task_label")
+        self.key_task_label.setWordWrap(True)
+        self.key_task_label.linkActivated.connect(lambda _link: self._show_key_tasks())
+        self.key_task_label.hide()
+        self.ui.todo_layout.insertWidget(self.ui.todo_layout.indexOf(view), self.key_task_label)
         self.ui.page_layout.setStretchFactor(self.ui.todo_group, 1)
         self.ui.page_layout.removeItem(self.ui.bottom_spacer)
         self.ui.todo_group.setTitle(self.tr("今日待办"))
@@ -114,6 +121,7 @@ class HomePage(QWidget):
             self.ui.todo_label.setText(self.tr("正在打开数据库……"))
             return
         self.loaded = True
+        self.refresh_key_tasks()
         try:
             items = self.service.todo_items()
         except Exception as exc:  # an empty or damaged database: say so, keep the page usable
@@ -135,6 +143,41 @@ class HomePage(QWidget):
         self._fit_columns(items)
         self.todo_view.setVisible(bool(items))
         self.todo_view.expandAll()
+
+    def refresh_key_tasks(self) -> None:
+        """重点任务 overdue (red) and due within 30 days (amber), from overdue_tasks / due_soon_tasks."""
+        from html import escape
+
+        from app.services.ledgers import due_soon_tasks, overdue_tasks
+
+        label = self.key_task_label
+        if getattr(self.ctx, "session_factory", None) is None:
+            label.hide()
+            return
+        try:
+            today = self.service.today()
+            with self.ctx.session_factory() as session:
+                late, soon = overdue_tasks(session, today), due_soon_tasks(session, today)
+        except Exception:  # an old or damaged database: the to-do list above says what is wrong
+            _log().info("key tasks not available", exc_info=True)
+            label.hide()
+            return
+        parts = []
+        for tasks, what, colour in ((late, "已逾期", "#b3261e"), (soon, "即将到期", "#8a5300")):
+            if tasks:
+                names = "；".join(f"{t.number}. {t.content[:24]}（{t.deadline_text or t.deadline}）" for t in tasks[:3])
+                more = f" 等{len(tasks)}项" if len(tasks) > 3 else ""
+                parts.append(f"<span style='color:{colour}'>重点任务{what} {len(tasks)} 项：{escape(names)}{more}</span>")
+        label.setText("<br>".join(parts) + " <a href='ledgers'>查看重点任务</a>" if parts else "")
+        label.setVisible(bool(parts))
+
+    def _show_key_tasks(self) -> None:
+        window = self.window_
+        if window is not None and hasattr(window, "show_page") and window.show_page("ledgers"):
+            page = window.page("ledgers")
+            tabs = getattr(getattr(page, "ui", None), "tabs", None)
+            if tabs is not None:
+                tabs.setCurrentIndex(1)  # 重点任务
 
     def _fit_columns(self, items: list[TodoItem]) -> None:
         """Width of 案号 / 期限 / 剩余 from the longest texts (measured once, not per row on every layout)."""

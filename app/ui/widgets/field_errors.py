@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.services.validation import ValidationError
+from db.versioning import RecordConflict
 
 ERROR_COLOUR = "#b3261e"
 _INVALID_STYLE = "{cls} {{ border: 1px solid #c62828; border-radius: 3px; background: #fff6f6; }}"
@@ -226,7 +227,7 @@ def accept_saved(
     otherwise keep the result's ``id`` and ``warnings`` as ``dialog.saved_id`` / ``dialog.warnings`` and accept."""
     try:
         result = call()
-    except refusals as exc:
+    except (*refusals, RecordConflict) as exc:  # RecordConflict: changed by another user meanwhile (issue 16)
         show(exc)
         return False
     dialog.saved_id, dialog.warnings = result.id, result.warnings  # type: ignore[attr-defined]

@@ -9,7 +9,7 @@
 * :func:`keep_splitter` — a splitter keeps a minimum for each side, never collapses one, and remembers its
   place (``persist/splitter/…`` through :func:`app.ui.settings_store.remember_splitter`).
 * :func:`stretch_column` — a list's useful column (e.g. 被申请人) takes the spare width, not the last column.
-* :func:`flash` — a banner that hides itself after a few seconds.
+* :func:`flash` — a banner that hides itself after a few seconds (:func:`set_resting_text`: what stays).
 """
 
 from __future__ import annotations
@@ -227,22 +227,15 @@ def stretch_column(view: QAbstractItemView, column: int) -> None:
 
 
 def flash(label: QLabel, text: str, msecs: int = BANNER_MS, *, keep_place: bool = False) -> None:
-    """Show ``text`` in ``label`` and clear it again after ``msecs`` (a newer text restarts the time).
+    """Show ``text`` in ``label`` and take it away after ``msecs`` (a newer text restarts the time); then
+    the label shows its resting text (:func:`set_resting_text`, e.g. a count) or nothing.
 
-    The label is hidden while empty, unless ``keep_place`` (a label in a row of its own that must not
-    make the row jump)."""
+    An empty label is hidden, unless ``keep_place`` (a label whose row must not jump)."""
     timer: QTimer | None = getattr(label, "_flash_timer", None)
     if timer is None:
         timer = QTimer(label)
         timer.setSingleShot(True)
-
-        def expire() -> None:
-            label.clear()
-            label.setToolTip("")
-            if not keep_place:
-                label.setVisible(False)
-
-        timer.timeout.connect(expire)
+        timer.timeout.connect(lambda: _show_resting(label, keep_place))
         label._flash_timer = timer  # type: ignore[attr-defined]
     label.setText(text)
     label.setToolTip(text)
@@ -252,3 +245,19 @@ def flash(label: QLabel, text: str, msecs: int = BANNER_MS, *, keep_place: bool 
         timer.start(msecs)
     else:
         timer.stop()
+
+
+def set_resting_text(label: QLabel, text: str) -> None:
+    """What ``label`` shows when no :func:`flash` message is up (shown now unless a message is)."""
+    label._flash_rest = text  # type: ignore[attr-defined]
+    timer: QTimer | None = getattr(label, "_flash_timer", None)
+    if timer is None or not timer.isActive():
+        _show_resting(label, False)
+
+
+def _show_resting(label: QLabel, keep_place: bool) -> None:
+    rest = getattr(label, "_flash_rest", "")
+    label.setText(rest)
+    label.setToolTip("")
+    if not keep_place:
+        label.setVisible(bool(rest))

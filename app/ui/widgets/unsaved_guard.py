@@ -8,8 +8,8 @@ check marks of item views (tables, check lists) under a widget.
 * :class:`UnsavedGuard` — the snapshot of one form and the question; ``confirm_leave()`` is True when the
   form may be closed/left (no change, 保存 succeeded, or 不保存).
 * :class:`UnsavedChangesMixin` — for QDialog subclasses (put before QDialog): Esc, the 关闭/取消 button
-  (connect it to ``request_close``) and the window's X ask first; ``reject()`` called by the program does
-  not ask. The dialog provides ``save() -> bool`` and calls ``mark_clean()`` after loading.
+  (connect it to ``request_close``) and the window's X ask first; ``reject()`` and ``close()`` called by
+  the program do not ask. The dialog provides ``save() -> bool`` and calls ``mark_clean()`` after loading.
 * :func:`ask_unsaved` — the question itself (tests replace it: ``monkeypatch.setattr(unsaved_guard,
   "ask_unsaved", lambda *a: SAVE)``).
 """
@@ -179,7 +179,7 @@ class UnsavedGuard:
 
 
 class UnsavedChangesMixin:
-    """Esc, 关闭 and the window's X ask before a dialog with changes closes (``reject()`` itself does not).
+    """Esc, 关闭 and the window's X ask before a dialog with changes closes (``reject()``/``close()`` do not).
 
     Call ``self.guard_unsaved(save)`` at the end of ``__init__`` (after loading), and ``mark_clean()`` after a
     reload. 保存 runs ``save()``; when it succeeds and the dialog is still open (a form that stays open after
@@ -217,8 +217,19 @@ class UnsavedChangesMixin:
             return
         super().keyPressEvent(event)  # type: ignore[misc]
 
+    _closing_by_program = False
+
+    def close(self) -> bool:
+        """``close()`` called by the program (or a test's clean-up) closes as ``reject()`` does."""
+        self._closing_by_program = True
+        try:
+            return super().close()  # type: ignore[misc]
+        finally:
+            self._closing_by_program = False
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.isVisible() and not self.may_close():  # type: ignore[attr-defined]
+        # the window's X (a close event from the window system) asks
+        if not self._closing_by_program and self.isVisible() and not self.may_close():  # type: ignore[attr-defined]
             event.ignore()
             return
         super().closeEvent(event)  # type: ignore[misc]

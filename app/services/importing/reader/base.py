@@ -100,6 +100,10 @@ class SourceFile:
     ) -> RawSheet:
         raise NotImplementedError
 
+    def iter_rows(self, sheet: str | None = None, *, start: int = 0, cancelled: Callable[[], bool] | None = None):
+        """The sheet's rows from 0-based row ``start`` on (formats that stream override this)."""
+        yield from self.read(sheet, cancelled=cancelled).rows[start:]
+
     def manifest(self) -> dict[str, str] | None:
         """The hidden ``_manifest`` sheet written by this program's exports (key → value), or None."""
         names = [s.name for s in self.sheets()]

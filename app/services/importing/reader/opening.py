@@ -4,7 +4,9 @@ Web systems and WPS write many things into a file named ``.xls``: a real BIFF wo
 XML Spreadsheet 2003, sometimes a CSV. The first bytes decide which reader gets the file; what none can read
 ends as one Chinese sentence (:class:`ImportFileError`) that says what the file is and how to save it.
 
-Imports every format module of the reader; none of them imports this one.
+.xlsx and BIFF .xls go to python-calamine first (:mod:`.fast_books`), which keeps the openpyxl / xlrd reader
+of :mod:`.workbooks` behind it for what it cannot read. Imports every format module of the reader; none of
+them imports this one.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from app.services.importing.reader.base import (
     ImportFileError,
     SourceFile,
 )
+from app.services.importing.reader.fast_books import CalamineSource, available
 from app.services.importing.reader.html_tables import HtmlSource
 from app.services.importing.reader.text import CsvSource
 from app.services.importing.reader.workbooks import XlsSource, XlsxSource
@@ -52,7 +55,7 @@ def open_source(path: Path | str) -> SourceFile:
     if sample.startswith(CFB_MAGIC):
         return _wps_label(_open_cfb(path, suffix), suffix)
     if sample.startswith(ZIP_MAGIC):
-        return _wps_label(XlsxSource(path), suffix)
+        return _wps_label(_fast(path, "xlsx", lambda: XlsxSource(path)), suffix)
     if suffix in (".csv", ".txt", ".tsv"):
         return CsvSource(path)
     if sample.lstrip().lower().startswith(b"mime-version:"):
@@ -80,6 +83,16 @@ def open_source(path: Path | str) -> SourceFile:
         f"不支持的文件类型“{suffix or '无扩展名'}”：{path.name}。请选择 Excel 工作簿（.xlsx、.xls）、WPS 表格（.et）、"
         "网页表格（.htm、.html）、XML 电子表格（.xml）或 CSV 文件。"
     )
+
+
+def _fast(path: Path, file_format: str, old) -> SourceFile:
+    """python-calamine's reader when it can open the file, else the old one (whose errors say what is wrong)."""
+    if available():
+        try:
+            return CalamineSource(path, file_format, old)
+        except Exception:  # noqa: BLE001 - calamine cannot read it: the old reader reads it or explains why
+            pass
+    return old()
 
 
 def _wps_label(src: SourceFile, suffix: str) -> SourceFile:
@@ -142,7 +155,7 @@ def _open_cfb(path: Path, suffix: str) -> SourceFile:
     if _ENCRYPTED_MARK in data:
         raise _password_error(path)
     try:
-        return XlsSource(path, data)
+        return _fast(path, "xls", lambda: XlsSource(path, data))
     except ImportFileError:
         raise
     except Exception as exc:  # xlrd raises many kinds of errors on a damaged file

@@ -152,6 +152,22 @@ class XlsxSource(SourceFile):
                 pass
         return RawSheet(name, rows, merges, hidden, has_info, "xlsx")
 
+    def iter_rows(self, sheet=None, *, start=0, cancelled=None):
+        """The sheet's rows from 0-based row ``start`` on, streamed (memory does not grow with the sheet)."""
+        name = self._resolve_sheet(sheet)
+        ws = self._wb[name]
+        ws.reset_dimensions()
+        try:
+            for i, row in enumerate(ws.iter_rows(values_only=True)):
+                if cancelled is not None and cancelled():
+                    raise ImportCancelled()
+                if i >= start:
+                    yield _trim(row)
+        except ImportCancelled:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            raise ImportFileError(f"读取工作表“{name}”时出错，文件可能已损坏（{type(exc).__name__}: {exc}）。") from None
+
     def close(self) -> None:
         try:
             self._wb.close()

@@ -23,7 +23,14 @@ from app.ui.pages.import_opener import add_import_button
 from app.ui.pages.organizations.editing import EditingMixin
 from app.ui.pages.organizations.reports import ReportsMixin
 from app.ui.pages.organizations.summary import summary_html
-from app.ui.widgets.fit_screen import flash, keep_splitter, rows_height, scroll_tabs, stretch_column
+from app.ui.widgets.fit_screen import (
+    flash,
+    keep_splitter,
+    rows_height,
+    scroll_tabs,
+    set_resting_text,
+    stretch_column,
+)
 from app.ui.widgets.gold_assessment_widget import GoldAssessmentWidget
 from db.lookups import ORG_KIND
 
@@ -222,7 +229,7 @@ class OrganizationsPage(EditingMixin, ReportsMixin, QWidget):
             year=ui.year_spin.value(),
             on=self._today(),
         )
-        self.set_status(self.tr("正在读取调解组织……"))
+        set_resting_text(self.ui.status_label, self.tr("正在读取调解组织……"))  # not a message: no timer
         from app.ui.ops import run_in_background
 
         self._list_op = run_in_background(
@@ -237,12 +244,11 @@ class OrganizationsPage(EditingMixin, ReportsMixin, QWidget):
             return
         self.model.set_rows(rows)
         view = self.ui.org_view
-        view.resizeColumnsToContents()
-        if view.columnWidth(0) > 330:
-            view.setColumnWidth(0, 330)
-        if view.columnWidth(1) > 220:
-            view.setColumnWidth(1, 220)
-        self.set_status(self.tr("共 {n} 个调解组织").format(n=len(rows)))
+        view.resizeColumnsToContents()  # the name (stretched) takes what the others leave
+        for column, widest in ((OrganizationTableModel.COL_KIND, 220), (OrganizationTableModel.COL_TITLES, 200)):
+            if view.columnWidth(column) > widest:
+                view.setColumnWidth(column, widest)
+        set_resting_text(self.ui.status_label, self.tr("共 {n} 个调解组织").format(n=len(rows)))
         if keep is not None and self.model.row_of_id(keep) >= 0:
             self.select(keep)
         elif self.proxy.rowCount():

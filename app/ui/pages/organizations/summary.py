@@ -6,7 +6,8 @@ from html import escape
 from typing import Any
 
 from app.services import organizations as org_service
-from app.services.formatting import format_amount, format_date_cn, format_percent
+from app.services.formatting import format_amount, format_date_cn
+from app.ui.models.base import rate_text
 from app.ui.models.organization_models import RATE_TIP
 
 
@@ -48,7 +49,7 @@ def summary_html(d: org_service.OrganizationDetail, row: Any, year: int) -> str:
     ]
     if row is not None:
         rows.append(line(f"{year}年案件", f"收案 {row.cases_year} 件，结案 {row.closed_year} 件，调解成功 "
-                                        f"{row.success_year} 件，调解成功率 {format_percent(row.success_rate)}"
+                                        f"{row.success_year} 件，调解成功率 {rate_text(row.success_rate)}"
                                         f"；累计 {row.cases_total} 件"))
     rows.append(line("金牌称号", "；".join(org_service.title_text(t.level, t.year, t.batch) for t in d.titles) or "无"))
     parts.append("<table>" + "".join(rows) + "</table>")

@@ -23,7 +23,6 @@ from app.ui.dialogs.volunteer_dialog import set_date
 from app.ui.forms.ui_volunteer_page import Ui_VolunteersPage
 from app.ui.models.volunteer_models import (
     COL_C_ENTERPRISE,
-    COL_V_UNIT,
     ContactTableModel,
     EnterpriseSuggestions,
     ServiceTableModel,
@@ -87,8 +86,10 @@ class VolunteersPage(RosterMixin, RecordsMixin, QWidget):
         _setup_view(ui.contact_view, self.contact_proxy)
         ui.roster_splitter.setStretchFactor(0, 3)
         ui.roster_splitter.setStretchFactor(1, 2)
-        stretch_column(ui.volunteer_view, COL_V_UNIT)  # 工作单位 takes the spare width
-        stretch_column(ui.contact_view, COL_C_ENTERPRISE)
+        for label in (ui.roster_count_label, ui.service_count_label):
+            label.setWordWrap(True)  # a long count wraps instead of widening the window past a small screen
+        stretch_column(ui.contact_view, COL_C_ENTERPRISE)  # the enterprise's name, not 备注 (the roster keeps
+        # stretching its last column, 提示: the long warnings)
         keep_splitter(ui.roster_splitter, (rows_height(ui.volunteer_view, 4), 150),
                       store=self.settings, name="volunteers/roster_splitter")
         ui.status_combo.addItem(ALL, None)
@@ -108,6 +109,8 @@ class VolunteersPage(RosterMixin, RecordsMixin, QWidget):
         for combo in (ui.unit_combo, ui.status_combo, ui.duty_combo):
             combo.currentIndexChanged.connect(lambda _i: self.refresh_roster())
         ui.volunteer_view.selectionModel().currentRowChanged.connect(lambda *_a: self.refresh_contacts())
+        ui.contact_view.selectionModel().currentRowChanged.connect(lambda *_a: self.update_roster_buttons())
+        self.update_roster_buttons()
         ui.volunteer_view.doubleClicked.connect(lambda _i: self.edit_volunteer())
         ui.as_of_edit.dateChanged.connect(lambda _d: self.refresh_contacts())
         ui.show_ended_check.toggled.connect(lambda _v: self.refresh_contacts())
@@ -274,7 +277,7 @@ class VolunteersPage(RosterMixin, RecordsMixin, QWidget):
         """A line beside the title (it takes no rows from the tables), cleared after a few seconds
         (a longer text, e.g. with a warning, stays longer)."""
         self.last_notice = text
-        flash(self.ui.notice_label, text, BANNER_MS * (2 if len(text) > 30 else 1), keep_place=True)
+        flash(self.ui.notice_label, text, BANNER_MS * (2 if len(text) > 30 else 1))
 
     def confirm(self, title: str, text: str) -> bool:
         """Ask yes/no (tests replace this)."""

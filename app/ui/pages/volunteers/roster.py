@@ -17,6 +17,16 @@ from app.ui.models.volunteer_models import COL_V_NOTES, ID_ROLE, ROW_ROLE
 from app.ui.pages.volunteers.common import ALL_UNITS
 
 
+def _enable(button: Any, enabled: bool, why_not: str) -> None:
+    """Enable ``button``, or disable it with ``why_not`` as its tooltip (its own tooltip comes back after)."""
+    own = button.property("own_tooltip")
+    if own is None:
+        own = button.toolTip()
+        button.setProperty("own_tooltip", own)
+    button.setEnabled(enabled)
+    button.setToolTip(own if enabled else why_not)
+
+
 class RosterMixin:
     """The roster tab of :class:`VolunteersPage`."""
 
@@ -79,16 +89,32 @@ class RosterMixin:
                 self.ui.volunteer_view.scrollTo(index)
                 return
 
+    def update_roster_buttons(self) -> None:
+        """A button that cannot act is disabled, and its tooltip says why."""
+        ui = self.ui
+        vid = self.selected_volunteer_id()
+        cid = self.selected_contact_id() if vid is not None else None
+        if vid is not None:
+            why_not = ""
+        elif self.volunteer_model.rowCount() == 0:
+            why_not = self.tr("名册中还没有志愿者：请先新增志愿者")
+        else:
+            why_not = self.tr("请先在名册中选择一名志愿者")
+        for b in (ui.add_contact_button, ui.edit_volunteer_button, ui.delete_volunteer_button,
+                  ui.quick_service_button):
+            _enable(b, vid is not None, why_not)
+        no_contact = why_not or self.tr("请先在联系企业表中选择一家企业")
+        for b in (ui.edit_contact_button, ui.end_contact_button, ui.delete_contact_button):
+            _enable(b, cid is not None, no_contact)
+
     def refresh_contacts(self) -> None:
         ui = self.ui
         vid = self.selected_volunteer_id()
-        for b in (ui.add_contact_button, ui.edit_contact_button, ui.end_contact_button, ui.delete_contact_button,
-                  ui.edit_volunteer_button, ui.delete_volunteer_button):
-            b.setEnabled(vid is not None)
         if vid is None:
             self.contact_model.set_rows([])
             ui.contacts_box.setTitle(self.tr("联系企业（请先在上表选择一名志愿者）"))
             ui.contact_warning_label.setVisible(False)
+            self.update_roster_buttons()
             return
         as_of = get_date(ui.as_of_edit) or self.service.today()
         rows = self.service.read(list_contacts, volunteer_id=vid, as_of=as_of,
@@ -107,6 +133,7 @@ class RosterMixin:
         text = "；".join(warnings + shared)
         ui.contact_warning_label.setText(text)
         ui.contact_warning_label.setVisible(bool(text))
+        self.update_roster_buttons()
 
     def selected_contact_id(self) -> int | None:
         index = self.ui.contact_view.currentIndex()

@@ -156,7 +156,7 @@ class CaseInserting:
             case_rows.append(values)
         ids: dict[str, int] = {}
         for part in chunks(case_rows, 1000):
-            s.execute(insert(Case), part)
+            s.execute(insert(Case).execution_options(render_nulls=True), part)  # one executemany a chunk
         for part in chunks([c["uuid"] for c in case_rows]):
             ids.update(dict(s.execute(select(Case.uuid, Case.id).where(Case.uuid.in_(part))).all()))
         # 3. what hangs off each case
@@ -222,7 +222,7 @@ class CaseInserting:
                             (PerformanceRecord, perfs), (ReturnVisit, visits), (CaseMediator, links),
                             (MediationSession, sessions)):
             for part in chunks(data, 1000):
-                s.execute(insert(model), part)
+                s.execute(insert(model).execution_options(render_nulls=True), part)
         refresh_search_index(s.connection(), ids.values())  # the case list's search index (db.search_index)
 
     def _due_for(self, ctx, values: dict[str, Any]) -> date | None:
