@@ -1,6 +1,6 @@
 """Timing of the volunteer programme's queries: duty board, roster, contacts as of a date, figures, recusal.
 
-    .venv/bin/python bench/volunteers.py [--cases 100000] [--runs 7] [--stress 2000]
+    .venv/bin/python bench/volunteers.py [--cases 100000] [--db FILE] [--runs 5] [--stress 2000]
 
 1. On ``bench/.cache/bench-<N>.db`` (built with ``python -m app demo`` if missing, as bench/startup.py does;
    opened on a copy so the cached file is never upgraded or written).
@@ -8,7 +8,9 @@
    than any real unit — V volunteers, 5 contacts each over 1,500 enterprises, and 25 service records per
    volunteer over three years (Core bulk insert, built once) — to show how the queries scale.
 
-Prints the median (and max) milliseconds of each query over ``--runs`` runs, each in a fresh session.
+Prints the median (and max) milliseconds of each query over ``--runs`` runs, each in a fresh session; for the
+duty board and 附件2's pairs also the floor (the same figures by hand-written SQL on a raw sqlite3 connection,
+measured in the same run) and the ratio, which go into ``bench/results.json`` (keys ``volunteers.*``).
 """
 
 from __future__ import annotations
@@ -119,7 +121,45 @@ def measure(label: str, sf, fn, runs: int) -> tuple[float, float, object]:
     return med, worst, result
 
 
-def run_suite(db_path: Path, runs: int) -> None:
+BARE_BOARD = (  # the duty board by hand: services and minutes per volunteer and quarter, and the volunteers
+    "SELECT v.volunteer_id, SUM(r.served_on BETWEEN :q1a AND :q1b), SUM(CASE WHEN r.served_on BETWEEN :q1a AND :q1b"
+    " THEN r.minutes END), SUM(r.served_on BETWEEN :q2a AND :q2b), SUM(CASE WHEN r.served_on BETWEEN :q2a AND :q2b"
+    " THEN r.minutes END), SUM(r.served_on BETWEEN :q3a AND :q3b), SUM(CASE WHEN r.served_on BETWEEN :q3a AND :q3b"
+    " THEN r.minutes END), SUM(r.served_on BETWEEN :q4a AND :q4b), SUM(CASE WHEN r.served_on BETWEEN :q4a AND :q4b"
+    " THEN r.minutes END) FROM service_record_volunteers v JOIN service_records r ON r.id = v.service_record_id"
+    " WHERE r.served_on BETWEEN :q1a AND :q4b GROUP BY v.volunteer_id",
+    "SELECT id, name, unit, status, joined_on, left_on FROM volunteers"
+    " WHERE (joined_on IS NULL OR joined_on <= :q4b) AND (left_on IS NULL OR left_on >= :q1a) ORDER BY unit, name, id",
+)
+BARE_PAIRS = (  # 附件2 by hand: the active pairs with the columns the form prints
+    "SELECT c.id, c.uuid, c.from_date, c.to_date, c.service_mode, c.service_content, c.remark, v.id, v.name, v.unit,"
+    " v.phone, e.id, e.name, e.credit_code, e.address, e.region_code, e.street_code, e.industry, e.ownership, e.size,"
+    " e.employees, e.above_scale, e.has_union, e.has_mediation_committee, e.contact_name, e.contact_post,"
+    " e.contact_phone FROM volunteer_contacts c JOIN volunteers v ON v.id = c.volunteer_id"
+    " JOIN enterprises e ON e.id = c.enterprise_id WHERE c.from_date <= :d AND (c.to_date IS NULL OR c.to_date >= :d)"
+    " AND (v.joined_on IS NULL OR v.joined_on <= :d) AND (v.left_on IS NULL OR v.left_on >= :d)"
+    " AND (v.left_on IS NOT NULL OR v.status != 'left') ORDER BY v.unit, v.name, v.id, c.from_date, c.id"
+)
+
+
+def bare_ms(db: Path, runs: int, statements: tuple[str, ...], params: dict) -> float:
+    """Median milliseconds of the hand-written statements on a raw sqlite3 connection (the floor)."""
+    import sqlite3
+
+    con = sqlite3.connect(str(db))
+    try:
+        times = []
+        for _ in range(runs + 1):
+            t0 = time.perf_counter()
+            for sql in statements:
+                con.execute(sql, params).fetchall()
+            times.append((time.perf_counter() - t0) * 1000)
+        return statistics.median(times[1:])
+    finally:
+        con.close()
+
+
+def run_suite(db_path: Path, runs: int, tag: str = "") -> dict:
     from sqlalchemy import func, select
 
     from db.models import Enterprise, ServiceRecord, Volunteer, VolunteerContact
@@ -136,10 +176,24 @@ def run_suite(db_path: Path, runs: int) -> None:
             some_ent = s.execute(select(VolunteerContact.enterprise_id).limit(1)).scalar()
             ent_name = s.get(Enterprise, some_ent).name
         print(f"{db_path.name}: {counts[0]} volunteers, {counts[1]} contacts, {counts[2]} service records")
-        measure("duty board 2026 (grid + 4× quarter_figures)", sf, lambda s: V.duty_board(s, 2026, today=TODAY).rows, runs)
+        from app.services.formatting import quarter_range
+        from app.services.volunteers.pairs import active_pairs
+
+        q = {}
+        for n in range(1, 5):
+            a, b = quarter_range(2026, n)
+            q[f"q{n}a"], q[f"q{n}b"] = a.isoformat(), b.isoformat()
+        board_ms, _w, _r = measure("duty board 2026 (grid + the four quarters' figures)", sf,
+                                   lambda s: V.duty_board(s, 2026, today=TODAY).rows, runs)
+        board_floor = bare_ms(copy, runs, BARE_BOARD, q)
+        print(f"  {'  floor: bare SQL (2 queries, sqlite3)':<46} {board_floor:8.1f} ms  ratio {board_ms / board_floor:.2f}×")
+        pairs_ms, _w, _r = measure("附件2 pairs active on 2026-06-30 (active_pairs)", sf,
+                                   lambda s: active_pairs(s, date(2026, 6, 30)), runs)
+        pairs_floor = bare_ms(copy, runs, (BARE_PAIRS,), {"d": "2026-06-30"})
+        print(f"  {'  floor: bare SQL (1 query, sqlite3)':<46} {pairs_floor:8.1f} ms  ratio {pairs_ms / pairs_floor:.2f}×")
         measure("roster list_volunteers (current quarter)", sf, lambda s: V.list_volunteers(s, today=TODAY), runs)
         measure("roster filtered: duty missed", sf, lambda s: V.list_volunteers(s, duty="missed", today=TODAY), runs)
-        measure("附件2 pairs active on 2026-06-30", sf,
+        measure("附件2 pairs as ORM entities (active_pairs_query)", sf,
                 lambda s: s.execute(V.active_pairs_query(date(2026, 6, 30))).all(), runs)
         measure("quarter_figures 2026Q3", sf, lambda s: V.quarter_figures(s, 2026, 3), runs)
         measure("service records of 2026Q4 (with names)", sf,
@@ -148,17 +202,29 @@ def run_suite(db_path: Path, runs: int) -> None:
         measure("recusal_check by name", sf, lambda s: V.recusal_check(s, name=ent_name, today=TODAY), runs)
         measure("survey averages by volunteer", sf, lambda s: V.survey_averages_by_volunteer(s), runs)
         opened.engine.dispose()
+    from bench.results import line
+
+    size = {"volunteers": counts[0], "contacts": counts[1], "service_records": counts[2], "database": db_path.name}
+    return {f"volunteers.{tag}.duty_board": line(board_ms, board_floor, **size),
+            f"volunteers.{tag}.annex2_pairs": line(pairs_ms, pairs_floor, **size)}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--cases", type=int, default=100_000)
-    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--stress", type=int, default=2000, help="volunteers in the stress database (0: skip)")
+    parser.add_argument("--db", type=Path, help="an existing demo database instead of bench/.cache/bench-<N>.db")
     args = parser.parse_args()
-    run_suite(build_demo(args.cases), args.runs)
+    from bench.results import record
+
+    entries = run_suite(args.db or build_demo(args.cases), args.runs, "demo")
     if args.stress:
-        run_suite(build_stress(args.stress), args.runs)
+        entries.update(run_suite(build_stress(args.stress), args.runs, f"stress{args.stress}"))
+    record(entries)
+    print("\nline                                   app ms   floor ms   ratio   (medians of", args.runs, "runs)")
+    for key, e in entries.items():
+        print(f"{key:<38} {e['app_ms']:8.1f} {e['floor_ms']:9.1f} {e['ratio']:7.2f}×")
 
 
 if __name__ == "__main__":

@@ -43,7 +43,7 @@ from db.migrate import (  # noqa: F401 (re-exported)
 
 log = logging.getLogger(__name__)
 # The newest revision this program knows; tests/test_migrations.py proves it equals Alembic's head.
-SCHEMA_HEAD = "0008_record_versions"
+SCHEMA_HEAD = "0009_logins_audit"
 
 
 @dataclass

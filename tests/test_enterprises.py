@@ -10,7 +10,6 @@ from app.services.enterprises import EnterpriseInput
 from app.services.organizations import ActionRefused
 from app.services.validation import ValidationError, credit_code_check_char
 from db.models import Enterprise
-from db.session import open_database
 from tests.org_factories import add_case, add_org
 
 CODE_A = "91350100M000100Y43"  # GB 32100's own example
@@ -24,10 +23,8 @@ CODE_B = code("91120101MA05M0B1X")
 
 
 @pytest.fixture
-def db(db_path):
-    opened = open_database(db_path)
-    yield opened
-    opened.engine.dispose()
+def db(migrated_db):
+    return migrated_db
 
 
 def n(db) -> int:

@@ -10,12 +10,11 @@ import pytest
 from app.exports.registry import ExportRequest, get_kind, load_builtin_kinds
 from app.exports.xlsx_engine import read_manifest
 from db.models import Mediator, Organization
-from db.session import open_database
 
 
 @pytest.fixture
-def db(db_path):
-    opened = open_database(db_path)
+def db(migrated_db):
+    opened = migrated_db
     with opened.session_factory.begin() as s:
         centre = Organization(
             name="和平区南市街道劳动人事争议调解中心", kind="21", region_code="120101",
@@ -36,7 +35,6 @@ def db(db_path):
             Mediator(organization_id=committee.id, name="郑工", full_time=False),
         ])
     yield opened
-    opened.engine.dispose()
 
 
 def test_organization_list_reads_back(db, tmp_path):

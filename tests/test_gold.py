@@ -9,17 +9,14 @@ import pytest
 from app.services import gold
 from app.services.gold import MET, UNKNOWN, UNMET
 from app.services.organizations import FACILITY_LABELS, SIGNAGE_LABELS, SYSTEM_LABELS
-from db.session import open_database
 from tests.org_factories import add_case, add_mediator, add_org, add_outcomes
 
 TODAY = date(2026, 6, 15)
 
 
 @pytest.fixture
-def db(db_path):
-    opened = open_database(db_path)
-    yield opened
-    opened.engine.dispose()
+def db(migrated_db):
+    return migrated_db
 
 
 def assess(db, org_id, year=2025):

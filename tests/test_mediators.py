@@ -12,20 +12,18 @@ from app.services.mediators import MediatorInput, TrainingInput
 from app.services.organizations import ActionRefused, get_organization
 from app.services.validation import ValidationError
 from db.models import CaseMediator, Mediator, MediatorTraining
-from db.session import open_database
 from tests.org_factories import add_case, add_org
 
 TODAY = date(2026, 6, 15)
 
 
 @pytest.fixture
-def db(db_path):
-    opened = open_database(db_path)
+def db(migrated_db):
+    opened = migrated_db
     with opened.session_factory.begin() as s:
         opened.org_id = add_org(s).id
         opened.other_id = add_org(s, name="河西区友谊路街道劳动人事争议调解中心", region="120103").id
     yield opened
-    opened.engine.dispose()
 
 
 def med(db, **kw) -> MediatorInput:

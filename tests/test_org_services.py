@@ -11,15 +11,12 @@ from app.services import organizations as orgs
 from app.services.organizations import ActionRefused, TitleInput
 from app.services.validation import ValidationError
 from db.models import GoldAssessment, Mediator, Organization, OrganizationTitle, ReportText
-from db.session import open_database
 from tests.org_factories import ORG_NAME, add_case, add_mediator, add_org, add_outcomes, org_input
 
 
 @pytest.fixture
-def db(db_path):
-    opened = open_database(db_path)
-    yield opened
-    opened.engine.dispose()
+def db(migrated_db):
+    return migrated_db
 
 
 def count(sf, model) -> int:

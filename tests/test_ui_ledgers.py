@@ -229,3 +229,12 @@ def test_screenshot_at_1366x768(page, tmp_path):
         show_tab(page, index)
         assert page.grab().save(str(folder / f"ledgers_{name}.png"))
     assert page.size().width() == 1366
+
+
+def test_exports_run_from_the_page(page, qtbot, tmp_path):
+    show_tab(page, TAB_TASKS)
+    for kind, suffix in (("key-task-list", "xlsx"), ("key-task-progress", "docx"), ("zhiyuanhui-upload", "xlsx")):
+        out = tmp_path / f"{kind}.{suffix}"
+        page.export_to(kind, out, {"date_to": TODAY, "date": TODAY})
+        qtbot.waitUntil(lambda o=out: page.last_export == o, timeout=20000)
+        assert out.stat().st_size > 0

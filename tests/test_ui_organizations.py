@@ -26,7 +26,6 @@ from app.ui.models.organization_models import (
 )
 from app.ui.pages.organizations_page import TAB_GOLD, TAB_MEDIATORS, TAB_REPORT, OrganizationsPage
 from db.models import Enterprise, Mediator, Organization
-from db.session import open_database
 from tests.org_factories import ORG_NAME, add_case, add_mediator, add_org, add_outcomes
 
 TODAY = date(2026, 6, 15)
@@ -43,10 +42,9 @@ def app(qapp: QApplication) -> QApplication:
 
 
 @pytest.fixture
-def ctx(db_path):
-    opened = open_database(db_path)
+def ctx(migrated_db):
+    opened = migrated_db
     yield AppContext(db_path=opened.path, engine=opened.engine, session_factory=opened.session_factory)
-    opened.engine.dispose()
 
 
 @pytest.fixture

@@ -24,7 +24,6 @@ from app.ui.models.volunteer_models import (
     VolunteerTableModel,
 )
 from db.models import Enterprise, ServiceRecord, Volunteer, VolunteerContact
-from db.session import open_database
 from tests.helpers import Clock, make_id
 
 
@@ -35,12 +34,11 @@ def make_code(n: int) -> str:
 
 
 @pytest.fixture
-def db(db_path):
-    opened = open_database(db_path)
+def db(migrated_db):
+    opened = migrated_db
     with opened.session_factory.begin() as s:
         s.add_all([Enterprise(name=f"天津界面测试{i}号有限公司", credit_code=make_code(i)) for i in range(1, 6)])
     yield opened
-    opened.engine.dispose()
 
 
 @pytest.fixture

@@ -21,7 +21,6 @@ from db.models import (
     Volunteer,
     VolunteerContact,
 )
-from db.session import open_database
 from tests.helpers import make_id
 
 TODAY = date(2026, 5, 20)  # 2026 Q2, 41 days before the quarter ends
@@ -34,10 +33,8 @@ def make_code(n: int, region: str = "120101") -> str:
 
 
 @pytest.fixture
-def db(db_path):
-    opened = open_database(db_path)
-    yield opened
-    opened.engine.dispose()
+def db(migrated_db):
+    return migrated_db
 
 
 @pytest.fixture

@@ -60,10 +60,13 @@ class User(KeyMixin, TimestampMixin, Base):
 
     login: Mapped[str] = mapped_column(String(50), unique=True)
     display_name: Mapped[str] = mapped_column(String(50))
-    role: Mapped[str] = mapped_column(String(20), default="clerk")  # admin / clerk / viewer
+    role: Mapped[str] = mapped_column(String(20), default="clerk")  # admin / clerk / reviewer / viewer
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id", ondelete="SET NULL"))
-    password_hash: Mapped[str | None] = mapped_column(String(200))
+    password_hash: Mapped[str | None] = mapped_column(String(200))  # scrypt$n$r$p$salt$hash (app.services.auth)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # wrong passwords in a row
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)  # locked after 5 failures (migration 0009)
+    password_changed_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class AuditEntry(KeyMixin, Base):
@@ -74,6 +77,7 @@ class AuditEntry(KeyMixin, Base):
 
     at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp(), index=True)
     user_login: Mapped[str | None] = mapped_column(String(50))
+    user_id: Mapped[int | None] = mapped_column(Integer)  # the logged-in user (no FK: rows are never updated)
     action: Mapped[str] = mapped_column(String(40))
     entity: Mapped[str] = mapped_column(String(40))
     entity_uuid: Mapped[str | None] = mapped_column(String(36))

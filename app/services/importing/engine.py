@@ -202,8 +202,15 @@ def run_import(
     progress: ProgressFn | None = None,
     cancelled: CancelFn | None = None,
 ) -> ImportResult:
-    """The whole pipeline in one call (the command line and tests): load, preview, commit."""
+    """The whole pipeline in one call (tests, scripts): load, preview, commit — for a target that ``streams``,
+    the same in one pass and in batches (:mod:`.streaming`)."""
+    from app.services.importing.targets import get_target
+
     options = options or ImportOptions()
+    if get_target(target).streams:  # in batches: memory bounded by a batch, not by the file
+        from app.services.importing.streaming import stream_import
+
+        return stream_import(session_factory, path, target, options, sheet=sheet, progress=progress, cancelled=cancelled)
     plan = load_sheet(path, target, sheet, session_factory=session_factory, progress=progress, cancelled=cancelled)
     preview = build_preview(session_factory, plan, options, progress=progress, cancelled=cancelled)
     return commit(session_factory, preview, options, progress=progress, cancelled=cancelled)

@@ -28,7 +28,9 @@ balance check), :func:`chart_table` (the numbers behind each chart) and :func:`s
 Package layout (each module imports only the ones listed before it): :mod:`.definitions` (what each figure
 means, formatting), :mod:`.period` (Period, Scope), :mod:`.sql` (SQL building blocks), :mod:`.rates` (THE
 success-rate count), :mod:`.volunteer_figures`, :mod:`.tables` (statistics table, chart tables),
-:mod:`.compute` (the computation, :class:`Figures`), :mod:`.pickers` (pickers and the command line).
+:mod:`.compute` (the computation, :class:`Figures`), :mod:`.cache` (computed figures kept while the data
+version is unchanged: :func:`cached_compute_in`, what the statistics page calls), :mod:`.pickers` (pickers and
+the command line).
 This ``__init__`` re-exports the public names. The package may import app.core, db and the lower services
 (app_settings, formatting, regions, validation, volunteers) — never app.services.organizations, which
 calls it.
@@ -36,6 +38,7 @@ calls it.
 
 from __future__ import annotations
 
+from app.services.stats.cache import FIGURES_CACHE, FiguresCache, cached_compute_in, data_version
 from app.services.stats.compute import SHORT_PERIOD_DAYS, Figures, compute, compute_in
 from app.services.stats.definitions import (
     DEFINITIONS,
@@ -77,6 +80,10 @@ __all__ = [
     "ScopeChoice",
     "compute",
     "compute_in",
+    "cached_compute_in",
+    "FiguresCache",
+    "FIGURES_CACHE",
+    "data_version",
     "compute_from_args",
     "period_from_args",
     "scope_from_key",

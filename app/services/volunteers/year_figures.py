@@ -17,7 +17,13 @@ from sqlalchemy.orm import Session
 
 from app.services.formatting import quarter_range
 from app.services.volunteers.common import _contact_active, _in_programme, minutes_to_hours, stat_item_codes
-from db.models import ServiceRecord, ServiceRecordEnterprise, ServiceRecordVolunteer, Volunteer, VolunteerContact
+from db.models import (
+    ServiceRecord,
+    ServiceRecordEnterprise,
+    ServiceRecordVolunteer,
+    Volunteer,
+    VolunteerContact,
+)
 from db.portable import month_of
 
 

@@ -94,6 +94,7 @@ class CalamineSource(SourceFile):
         self._wb = CalamineWorkbook.from_path(str(path))  # errors: the caller opens the old reader instead
         self._sheets: list[SheetInfo] | None = None
         self._xlsx_paths: dict[str, str] | None = None
+        self._loaded: dict[str, Any] = {}
 
     # -- the sheets ---------------------------------------------------------------------------
 
@@ -148,7 +149,7 @@ class CalamineSource(SourceFile):
             yield from _old_rows(self._old(), name, done, cancelled)
 
     def _rows(self, name: str, progress, cancelled, max_rows, *, start: int = 0) -> Iterator[tuple[Any, ...]]:
-        sh = self._wb.get_sheet_by_name(name)
+        sh = self._sheet(name)
         top, left = sh.start if sh.start else (0, 0)
         total = (sh.end[0] + 1) if sh.end else 0
         n = 0
@@ -173,8 +174,25 @@ class CalamineSource(SourceFile):
             if max_rows is not None and n >= max_rows:
                 return
 
+    def _sheet(self, name: str):
+        """Calamine's copy of a sheet, parsed once (the head, the rows and the merges all come from it)."""
+        if name not in self._loaded:
+            self._loaded[name] = self._wb.get_sheet_by_name(name)
+        return self._loaded[name]
+
+    def row_estimate(self, sheet: str | None = None) -> int:
+        """How many rows the sheet has (for progress), 0 when not known cheaply."""
+        name = self._resolve_sheet(sheet)
+        if self.file_format == "xlsx" and self._xml_size(name) > STREAM_OVER:
+            return 0
+        try:
+            end = self._sheet(name).end
+        except Exception:  # noqa: BLE001
+            return 0
+        return end[0] + 1 if end else 0
+
     def _merges(self, name: str) -> list[tuple[int, int, int, int]]:
-        ranges = self._wb.get_sheet_by_name(name).merged_cell_ranges or []
+        ranges = self._sheet(name).merged_cell_ranges or []
         return sorted({(r1 + 1, c1 + 1, r2 + 1, c2 + 1) for (r1, c1), (r2, c2) in ranges})
 
     # -- hidden columns -----------------------------------------------------------------------
@@ -225,6 +243,7 @@ class CalamineSource(SourceFile):
         return self._xlsx_paths
 
     def close(self) -> None:
+        self._loaded.clear()
         try:
             self._wb.close()
         except Exception:  # noqa: BLE001

@@ -47,6 +47,7 @@ class LedgersPage(ZyhMixin, TasksMixin, CoordinatorsMixin, SocialOrgsMixin, QWid
         self._export_ops: list[Any] = []
         self._loaded: set[int] = set()
         self.ui.notice_label.hide()  # shown while it has something to say (notify)
+        self.ui.title_layout.addStretch(0)  # keeps the subtitle beside the title while the notice is hidden
         self._setup_zyh()
         self._setup_tasks()
         self._setup_coordinators()

@@ -102,6 +102,7 @@ class CaseInserting:
                         s.add(m)
                         people[name] = m
                         ctx.count_created("调解员")
+                        ctx.cache.setdefault("created_mediators", set()).add((r.scratch["org_id"], name))
         s.flush()
         # 2. the cases
         orgs = {}

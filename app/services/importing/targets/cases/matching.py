@@ -30,6 +30,15 @@ FILE_KEY_LABELS = {"uuid": "记录标识", "case_no": "案号", "id_date": "申�
                    "names": "申请人、被申请人和收到申请日期"}
 
 
+_KEPT = ("case_no", "received_on", "applicant_name")
+_NOTHING: dict[str, Any] = {}  # what a released row holds instead of its cells (never written to)
+
+
+def flat_digest(flat: dict[str, Any]) -> int:
+    """A row's checked values in one number: two rows of a case, far apart in a file, are compared by it."""
+    return hash(tuple(sorted((k, repr(v)) for k, v in flat.items() if k not in ("status", "session_on"))))
+
+
 class CaseMatching:
     """Part of :class:`~app.services.importing.targets.cases.target.CaseTarget`: resolve."""
 
@@ -59,7 +68,7 @@ class CaseMatching:
                 if oid in org_ids:
                     by_idd[(oid, idn, rec)] = cid
 
-        seen: dict[tuple, Any] = {}  # identity of a case in this file → its first row
+        seen: dict[tuple, Any] = ctx.cache.setdefault("file_rows", {})  # a case's identity in this file → its first row
         matched: dict[int, list] = {}
         for r in live:
             flat = r.scratch["flat"]
@@ -92,9 +101,25 @@ class CaseMatching:
             names = r.scratch["flat"].get("mediators") or ()
             ref = r.scratch["org"]
             known = self._org_mediators(ctx, ref.id) if ref.id is not None else {}
-            missing = [n for n, _l in names if n not in known]
+            made = ctx.cache.get("created_mediators", ())  # created by an earlier batch of this import
+            missing = [n for n, _l in names if n not in known or (ref.id, n) in made]
             if missing:
                 ctx.problem(r, "mediators", f"调解员“{'、'.join(missing)}”不在{ref.name}的调解员名册中，导入时将新建（兼职）", "warning")
+
+    def release(self, ctx, rows) -> None:
+        """Rows of a finished batch keep what a later repeat of their case is compared with, and the result."""
+        for r in rows:
+            flat = r.scratch.get("flat")
+            u = r.values.get("uuid")
+            r.cells = _NOTHING
+            r.values = {"uuid": u} if u else _NOTHING
+            if flat is None:
+                r.scratch = _NOTHING
+                continue
+            kept = {"flat": {k: flat[k] for k in _KEPT if k in flat}, "digest": flat_digest(flat), "org": r.scratch["org"]}
+            if "first_row" in r.scratch:
+                kept["first_row"] = r.scratch["first_row"]
+            r.scratch = kept
 
     @staticmethod
     def _file_keys(r) -> list[tuple[str, tuple]]:
@@ -135,9 +160,13 @@ class CaseMatching:
             if kind in ("id_date", "names") and no1 and no2 and no1 != no2:
                 continue  # the same people on the same day, under two case numbers
             what = FILE_KEY_LABELS[kind]
-            differ = [LABELS.get(k, k) for k, v in flat.items()
-                      if k not in ("status", "session_on") and diffs_needed(k, f_flat.get(k), v)]
-            extra = f"；两行内容不同（{'、'.join(differ[:6])}），按第{first.row}行导入" if differ else ""
+            if "digest" in first.scratch:  # a row of an earlier batch keeps only a digest of its values
+                same = first.scratch["digest"] == flat_digest(flat)
+                extra = "" if same else f"；两行内容不同，按第{first.row}行导入"
+            else:
+                differ = [LABELS.get(k, k) for k, v in flat.items()
+                          if k not in ("status", "session_on") and diffs_needed(k, f_flat.get(k), v)]
+                extra = f"；两行内容不同（{'、'.join(differ[:6])}），按第{first.row}行导入" if differ else ""
             ctx.problem(r, None if kind == "names" else kind if kind != "id_date" else "applicant_id",
                         f"{what}与第{first.row}行重复（同一案件），只导入一次{extra}", "warning")
             r.action, r.match, r.scratch["first_row"] = "dup", "", first.row

@@ -12,6 +12,7 @@ from app.services.importing.targets.cases.updating import CaseUpdating
 
 
 class CaseTarget(CaseChecks, CaseMatching, CaseInserting, CaseUpdating, Target):
+    # CaseMatching.release (rows of a finished batch) comes before Target.release
     info = TargetInfo(
         "cases",
         "调解案件",
@@ -20,6 +21,7 @@ class CaseTarget(CaseChecks, CaseMatching, CaseInserting, CaseUpdating, Target):
         needs_org=True,
         export_kinds=("case-ledger",),
     )
+    streams = True  # run_import imports it in batches (app.services.importing.streaming)
 
 
 TARGET = CaseTarget()

@@ -190,6 +190,7 @@ class CaseUpdating:
                 s.flush()
                 people[name] = m
                 ctx.count_created("调解员")
+                ctx.cache.setdefault("created_mediators", set()).add((org_id, name))
             if all(w.id != m.id for w, _l in wanted):
                 wanted.append((m, lead))
         current = {cm.mediator_id: cm for cm in case.mediators}
