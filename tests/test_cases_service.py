@@ -41,7 +41,6 @@ from db.models import (
     PerformanceRecord,
     ReturnVisit,
 )
-from db.session import open_database
 from tests.helpers import Clock
 
 
@@ -65,10 +64,8 @@ def cal() -> WorkCalendar:
 
 
 @pytest.fixture
-def db(tmp_path):
-    opened = open_database(tmp_path / "cases.db")
-    yield opened
-    opened.engine.dispose()
+def db(migrated_db):
+    return migrated_db
 
 
 @pytest.fixture

@@ -18,7 +18,6 @@ from app.services.volunteers import ContactInput, VolunteerData, VolunteerServic
 from app.ui.app import create_application
 from app.ui.dialogs.case_dialog import CaseDialog
 from db.models import Enterprise, Organization
-from db.session import open_database
 from tests.helpers import Clock, make_id
 
 TODAY = date(2026, 3, 9)
@@ -39,9 +38,9 @@ pytestmark = pytest.mark.usefixtures("private_settings")
 
 
 @pytest.fixture
-def env(tmp_path, qapp):
+def env(migrated_db, qapp):
     create_application([])
-    opened = open_database(tmp_path / "recusal.db")
+    opened = migrated_db
     sf = opened.session_factory
     with sf.begin() as s:
         org = Organization(name="某街道劳动人事争议调解中心", short_name="某街", kind="21", case_no_prefix="J")
@@ -60,7 +59,6 @@ def env(tmp_path, qapp):
     ids["case_x"] = service.register_case(draft(ids["org"], ids["x"], ENT_X, CODE_X)).case_id
     ids["case_y"] = service.register_case(draft(ids["org"], ids["y"], ENT_Y, CODE_Y)).case_id
     yield sf, service, ids
-    opened.engine.dispose()
 
 
 def draft(org_id: int, ent_id: int, name: str, code: str) -> CaseDraft:

@@ -125,6 +125,7 @@ def _finishing(kind: ExportKind, raw: Callable[[ExportRequest], Path]) -> Callab
     def run(request: ExportRequest) -> Path:
         from app.exports.docmeta import export_info, info_for_export
 
+        _restrict(kind, request)  # the user's rights: masked IDs without 「查看完整身份证号」 (issue 16)
         extra = getattr(request, "properties", None)
         info = info_for_export(kind.title, kind.description, getattr(request, "params", None) or {},
                                getattr(request, "session_factory", None),
@@ -136,6 +137,14 @@ def _finishing(kind: ExportKind, raw: Callable[[ExportRequest], Path]) -> Callab
 
     run.finishes_output = True  # type: ignore[attr-defined]
     return run
+
+
+def _restrict(kind: ExportKind, request: ExportRequest) -> None:
+    params = getattr(request, "params", None)
+    if isinstance(params, dict) and getattr(request, "session_factory", None) is not None:
+        from app.services.auth import restricted_export_params
+
+        request.params = restricted_export_params(request.session_factory, params, [o.name for o in kind.options])
 
 
 def finish_output(fmt: str, out: Any, info: Any) -> bool:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.services import app_settings
+from app.services.auth import SETTINGS, require
 from app.services.deadlines import START_BASES
 from app.services.validation import ValidationError, parse_int
 from app.services.volunteers import (
@@ -152,6 +153,7 @@ def save_rules(
 
         case_service = CaseService(session_factory, user_login=user_login)
     with session_factory.begin() as s:
+        require(s, SETTINGS)  # 管理员 (issue 16)
         before = load_rules(s)
         changed = [k for k in RULE_LABELS if k in clean and clean[k] != before[k]]
         recomputed = 0

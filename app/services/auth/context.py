@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, with_loader_criteria
 
 from app.services.auth.permissions import (
     CASES_READ,
+    EXPORT,
     FULL_INFO,
     LOCAL,
     PermissionDenied,
@@ -138,3 +139,24 @@ def install_session_events() -> None:
 
 
 install_session_events()
+
+
+def restricted_export_params(where: Any, params: dict[str, Any], option_names: Any = ()) -> dict[str, Any]:
+    """``params`` of an export as the current user may run it: :class:`PermissionDenied` without ``export``;
+    without ``personal.full`` the ``full_info`` parameter is forced off and ``mask`` on (masked ID numbers and
+    phones whatever was asked). Logins off: ``params`` unchanged."""
+    principal = current_principal(where)
+    if principal.local:
+        return params
+    why = refusal(principal, EXPORT)
+    if why:
+        raise PermissionDenied(why)
+    if principal.has(FULL_INFO):
+        return params
+    names = set(option_names) | set(params)
+    out = dict(params)
+    if "full_info" in names:
+        out["full_info"] = False
+    if "mask" in names:
+        out["mask"] = True
+    return out

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from app.services.auth import case_scope
 from app.services.calendar import WorkCalendar
 from app.services.case_list.search import escape_like, search_conditions, search_hits
 from app.services.deadlines import acceptance_due
@@ -135,6 +136,9 @@ def _conditions(
 ) -> list[ColumnElement[bool]]:
     """The ``WHERE`` of ``flt``; with ``session`` the search words use its database's search index."""
     cond: list[ColumnElement[bool]] = [Case.deleted_at.is_(None)]
+    scope = case_scope(session) if session is not None else None  # 办案人: own organization only (issue 16)
+    if scope is not None:
+        cond.append(scope)
     if flt.status == OPEN_STATUS:
         cond.append(Case.status.in_(_OPEN))
     elif flt.status:

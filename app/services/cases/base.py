@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.services import app_settings
 from app.services.audit_masking import mask_audit_values
+from app.services.auth import CASES_WRITE, SETTINGS, require
 from app.services.calendar import Deadline, WorkCalendar
 from app.services.cases.derived import _search_text
 from app.services.cases.fields import _invalid, _json
@@ -67,6 +68,7 @@ class CaseServiceBase:
         its rules in one); returns how many open cases got a new due date."""
         if basis not in START_BASES:
             raise _invalid("调解期限起算日", f"“{basis}”应为 received（收到申请之日）或 accepted（受理之日）")
+        require(s, SETTINGS)
         before = app_settings.get_mediation_start_basis(s)
         app_settings.set_setting(s, app_settings.MEDIATION_START_BASIS, basis)
         changed = 0
@@ -102,6 +104,7 @@ class CaseServiceBase:
         case = s.get(Case, case_id)
         if case is None:
             raise CaseActionError(f"找不到编号为 {case_id} 的案件。", action)
+        require(s, CASES_WRITE, case.organization_id)  # 办案人: only the own organization's cases (issue 16)
         if case.deleted_at is not None:
             raise CaseActionError(f"案件{case.case_no or ''}已删除，不能再办理。", action)
         reason = action_refusal(case, action)

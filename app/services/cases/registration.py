@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.services.auth import CASES_WRITE, require
 from app.services.cases.base import CaseServiceBase
 from app.services.cases.cleaning import _CASE_FIELDS, _clean_draft, _party_label
 from app.services.cases.derived import _claim_line, _party_line, _party_summary
@@ -37,6 +38,7 @@ class RegistrationActions(CaseServiceBase):
             org = s.get(Organization, draft.organization_id)
             if org is None:
                 raise _invalid("调解组织", f"找不到编号为 {draft.organization_id} 的调解组织")
+            require(s, CASES_WRITE, org.id)  # 办案人: only in the own organization (issue 16)
             self._check_codes(s, clean.values, clean.claims)
             for p, _v in clean.parties:
                 if p.id is not None:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.services import app_settings
+from app.services.auth import CASES_READ, require
 from app.services.cases.closing import ClosingActions
 from app.services.cases.derived import current_deadline
 from app.services.cases.inputs import CaseActionError
@@ -51,6 +52,7 @@ class CaseService(RegistrationActions, WorkflowActions, ClosingActions):
             )
             if case is None or (case.deleted_at is not None and not include_deleted):
                 raise CaseActionError(f"找不到编号为 {case_id} 的案件（可能已删除）。")
+            require(s, CASES_READ, case.organization_id)  # 办案人: only the own organization's cases (issue 16)
             basis = app_settings.get_mediation_start_basis(s)
             s.expunge_all()
         return self._view(case, today, basis)

@@ -17,7 +17,6 @@ file/sheet/header/mapping in :mod:`.plan`, the targets' context in :mod:`.contex
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -44,55 +43,12 @@ from app.services.importing.records import (
     SUMMARY_LABELS,
     Change,
     ImportOptions,
+    ImportResult,
     Problem,
     RowData,
     SkippedRow,
 )
 from app.services.importing.schema import FieldSpec
-
-
-@dataclass
-class ImportResult:
-    target: str
-    path: Path
-    sheet: str
-    added: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    skipped_existing: int = 0
-    repeated: int = 0  # rows repeating an earlier row of the file (imported once)
-    rejected: int = 0
-    skipped_rows: int = 0
-    committed: bool = False
-    dry_run: bool = False
-    problems: list[Problem] = field(default_factory=list)
-    preview: Preview | None = None
-    created: dict[str, int] = field(default_factory=dict)  # other records created on the way ('企业' → 3)
-    submission_id: int | None = None
-
-    @property
-    def all_imported(self) -> bool:
-        return self.rejected == 0 and not any(p.level == "error" for p in self.problems)
-
-    def summary(self) -> str:
-        verb = "检查" if self.dry_run else "导入"
-        if not self.committed and not self.dry_run:
-            head = "没有导入任何数据"
-        else:
-            head = f"{verb}完成" + ("（试运行，数据库没有改动）" if self.dry_run else "")
-        parts = [f"新增 {self.added} 条", f"更新 {self.updated} 条", f"无变化 {self.unchanged} 条"]
-        if self.skipped_existing:
-            parts.append(f"已有而跳过 {self.skipped_existing} 条")
-        if self.repeated:
-            parts.append(f"与前面的行重复 {self.repeated} 行")
-        if self.rejected:
-            parts.append(f"有错误未导入 {self.rejected} 行")
-        if self.skipped_rows:
-            parts.append(f"空行、合计行等跳过 {self.skipped_rows} 行")
-        extra = "".join(f"，另新建{k} {v} 个" for k, v in self.created.items() if v)
-        return f"{head}：" + "，".join(parts) + extra + "。"
-
-
 
 # ---------------------------------------------------------------------------------------------
 # Step 5: commit

@@ -22,7 +22,7 @@ from app.services.importing.manifest import parse_manifest
 from app.services.importing.plan import CancelFn, ProgressFn, _label, make_plan, save_mapping
 from app.services.importing.preview import Preview, RowParser, _manifest_notes, _skipped_note
 from app.services.importing.reader import ImportCancelled, cell_text, open_source
-from app.services.importing.records import ImportOptions, RowData, SkippedRow
+from app.services.importing.records import ImportOptions, ImportResult, RowData, SkippedRow
 
 #: rows parsed, checked and written together
 BATCH = 2_000
@@ -67,7 +67,6 @@ def stream_import(
     cancelled: CancelFn | None = None,
 ):
     """Load, check and write ``path`` in batches; the same :class:`~.engine.ImportResult` as load + preview + commit."""
-    from app.services.importing.engine import ImportResult
     from app.services.importing.targets import get_target
 
     path = Path(path)

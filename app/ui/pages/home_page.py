@@ -4,6 +4,7 @@ The 待办 come from :meth:`app.services.cases.CaseService.todo_items` — accep
 periods running out, agreements whose performance deadline passed, return visits not made, arbitration-review
 windows closing — grouped by kind with their counts, overdue first.  They are read when the page is shown
 (not while the main window is built) and again after a case is changed.  Double-click opens the case.
+Above them, the 重点任务 past or near their 完成时限 (app.services.ledgers), with a link to 其他台账.
 """
 
 from __future__ import annotations

@@ -28,14 +28,13 @@ from typing import Any
 from app.services.importing.reader.base import (
     FORMAT_LABELS,
     ImportCancelled,
-    ImportFileError,
     RawSheet,
     SheetInfo,
     SourceFile,
     _tick,
     _trim,
 )
-from app.services.importing.reader.workbooks import _COL_RE, _ATTR_RE, XlsSource, XlsxSource
+from app.services.importing.reader.workbooks import _ATTR_RE, _COL_RE, XlsxSource
 
 #: an .xlsx sheet whose XML is bigger than this (bytes, uncompressed) is streamed by openpyxl instead
 STREAM_OVER = 160 * 1024 * 1024
