@@ -14,7 +14,6 @@ from PySide6.QtWidgets import QApplication
 from sqlalchemy import func, select
 
 from app.core.context import AppContext
-from app.demo import generate_demo
 from app.services.calendar import WorkCalendar
 from app.services.case_list import CaseFilter, count_cases, fetch_case_rows
 from app.services.cases import CaseService
@@ -49,8 +48,7 @@ from app.ui.pages.cases_page import CasesPage
 from app.ui.pages.home_page import HomePage
 from app.ui.settings_store import SettingsStore
 from db.models import Case, CaseNumberCounter, CaseParty, Mediator, Organization
-from db.session import open_database
-from tests.helpers import Clock
+from tests.helpers import Clock, open_copy
 
 TODAY = date(2026, 3, 9)  # a Monday
 ID_ZHANG = "11010519900307123" + id_check_char("11010519900307123")
@@ -73,9 +71,9 @@ def cal() -> WorkCalendar:
 
 
 @pytest.fixture
-def env(tmp_path, app, cal):
+def env(migrated_db, app, cal):
     """An empty database with one organization and three mediators."""
-    opened = open_database(tmp_path / "ui.db")
+    opened = migrated_db
     with opened.session_factory.begin() as s:
         org = Organization(name="某街道劳动人事争议调解中心", short_name="某街", kind="21", case_no_prefix="J")
         s.add(org)
@@ -86,14 +84,13 @@ def env(tmp_path, app, cal):
         ids = {"org": org.id, "m": [m.id for m in mediators]}
     service = CaseService(opened.session_factory, calendar=cal, user_login="clerk", clock=Clock(TODAY))
     ctx = AppContext(db_path=opened.path, engine=opened.engine, session_factory=opened.session_factory)
-    yield ctx, service, ids
-    opened.engine.dispose()
+    return ctx, service, ids
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    opened = open_database(tmp_path_factory.mktemp("ui-demo") / "demo.db")
-    generate_demo(opened.session_factory, seed=1, cases=2000, today=TODAY)
+def demo_db(tmp_path_factory, demo_template):
+    """The 2000-case demo (shared by this module's tests, which only read it)."""
+    opened = open_copy(demo_template(seed=1, cases=2000, today=TODAY), tmp_path_factory.mktemp("ui-demo") / "demo.db")
     yield opened
     opened.engine.dispose()
 

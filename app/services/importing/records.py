@@ -10,10 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:  # the preview is built from these records (no import at run time)
-    from app.services.importing.preview import Preview
+from typing import Any
 
 ACTION_LABELS = {
     "new": "新增",
@@ -136,7 +133,7 @@ class ImportResult:
     committed: bool = False
     dry_run: bool = False
     problems: list[Problem] = field(default_factory=list)
-    preview: Preview | None = None
+    preview: Any = None  # the Preview (app.services.importing.preview) the rows were judged in
     created: dict[str, int] = field(default_factory=dict)  # other records created on the way ('企业' → 3)
     submission_id: int | None = None
 

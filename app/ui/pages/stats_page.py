@@ -260,7 +260,7 @@ class StatsPage(QWidget):
             started = time.perf_counter()
             with sf() as session:
                 scope = stats.scope_from_key(session, scope_key)
-                figures = stats.compute_in(session, period, scope, today=today)
+                figures = stats.cached_compute_in(session, period, scope, today=today)
             seconds = time.perf_counter() - started
             # warm matplotlib and the CJK font up here, so the first chart draws without a pause
             from app.charts import figures as _charts  # noqa: F401
