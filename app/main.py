@@ -79,7 +79,7 @@ def start_gui(args, argv: list[str]) -> int:
     from db.check import DatabaseError, check_database_file
     from db.engines import is_database_url
 
-    qt_app = create_application([sys.argv[0], *argv])
+    qt_app = create_application([sys.argv[0], *argv], defer_dialogs=True)
     server = is_database_url(args.db)  # a postgresql:// URL: no file to check, no lock file (db.pg)
     db_path = str(args.db) if server else (Path(args.db).expanduser() if args.db else default_db_path()).resolve()
     try:

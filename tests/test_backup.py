@@ -5,28 +5,25 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
-from datetime import date
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from app.core.progress import CancelToken, ExportCancelled
-from app.demo import generate_demo
 from app.services.backup import BackupError, backup_database, default_backup_name
 from db.models import Case, Organization
 from db.session import SCHEMA_HEAD, open_database
+from tests.helpers import TODAY, open_copy
 
 ROOT = Path(__file__).resolve().parent.parent
-TODAY = date(2026, 6, 15)
 
 
 @pytest.fixture
-def live(tmp_path):
+def live(tmp_path, demo_template):
     """A database the program has open, with its latest writes still in the -wal file."""
     (tmp_path / "数据").mkdir()
-    opened = open_database(tmp_path / "数据" / "mediation.db")
-    generate_demo(opened.session_factory, seed=6, cases=400, today=TODAY)
+    opened = open_copy(demo_template(seed=6, cases=400, today=TODAY), tmp_path / "数据" / "mediation.db")
     keep = opened.engine.connect()  # an open connection keeps SQLite from checkpointing on close
     with opened.session_factory.begin() as s:
         s.add(Organization(name="备份测试街道劳动人事争议调解中心", kind="21", case_no_prefix="B"))

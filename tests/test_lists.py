@@ -7,21 +7,17 @@ from datetime import date
 import pytest
 from sqlalchemy import select, update
 
-from app.demo import generate_demo
 from app.services import stats
 from app.services.lists import ListService, list_entries
 from app.services.validation import ValidationError
 from db.lookups import CASE_SOURCE, DISPUTE_TYPE, SERVICE_ITEM, lookup_labels
 from db.models import AuditEntry, Case
-from db.session import open_database
-
-TODAY = date(2026, 6, 15)
+from tests.helpers import TODAY, open_copy
 
 
 @pytest.fixture
-def demo(tmp_path):
-    opened = open_database(tmp_path / "lists.db")
-    generate_demo(opened.session_factory, seed=4, cases=300, today=TODAY)
+def demo(tmp_path, demo_template):
+    opened = open_copy(demo_template(seed=4, cases=300, today=TODAY), tmp_path / "lists.db")
     yield opened
     opened.engine.dispose()
 

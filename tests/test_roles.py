@@ -137,9 +137,14 @@ def test_clerk_export_by_case_refuses_other_organization(world, tmp_path):
     with sf() as s:
         case_no_b = world["db"].session_factory().get(Case, world["cases"]["b"]).case_no
         assert s.get(Case, world["cases"]["b"]) is None
-    for key in (world["cases"]["b"], case_no_b):
-        with pytest.raises(ExportError):
-            run_export("acceptance-form", ExportRequest(sf, tmp_path / "b.docx", {"case": key}))
+    with pytest.raises(ExportError):
+        run_export("acceptance-form", ExportRequest(sf, tmp_path / "b.docx", {"case": case_no_b}))
+    try:  # by id: not found, or (a digit being part of a case number) the own case — never 李四's
+        out = run_export("acceptance-form", ExportRequest(sf, tmp_path / "b2.docx", {"case": world["cases"]["b"]}))
+    except ExportError:
+        pass
+    else:
+        assert "李四" not in _docx_text(out)
     assert run_export("acceptance-form", ExportRequest(sf, tmp_path / "a.docx", {"case": world["cases"]["a"]})).exists()
     text = _ledger(sf, tmp_path, "clerk.xlsx")
     assert "张三" in text and "李四" not in text
@@ -163,15 +168,19 @@ def test_viewer_cannot_export(world, tmp_path):
         _ledger(as_user(world, VIEWER, None), tmp_path, "viewer.xlsx")
 
 
-def test_case_documents_masked_for_reviewer(world, tmp_path):
+def _docx_text(path) -> str:
     from docx import Document
 
+    doc = Document(str(path))
+    return "\n".join(p.text for p in doc.paragraphs) + "\n".join(
+        c.text for t in doc.tables for r in t.rows for c in r.cells)
+
+
+def test_case_documents_masked_for_reviewer(world, tmp_path):
     load_builtin_kinds()
     out = run_export("acceptance-form", ExportRequest(as_user(world, REVIEWER, None), tmp_path / "r.docx",
                                                       {"case": world["cases"]["a"], "mask": False}))
-    doc = Document(str(out))
-    text = "\n".join(p.text for p in doc.paragraphs) + "\n".join(
-        c.text for t in doc.tables for r in t.rows for c in r.cells)
+    text = _docx_text(out)
     assert "张三" in text and ID_A not in text
 
 

@@ -89,7 +89,7 @@ def env(migrated_db, app, cal):
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory, demo_template):
-    """The 2000-case demo (shared by this module's tests, which only read it)."""
+    """The 2000-case demo, one copy shared by this module's tests."""
     opened = open_copy(demo_template(seed=1, cases=2000, today=TODAY), tmp_path_factory.mktemp("ui-demo") / "demo.db")
     yield opened
     opened.engine.dispose()

@@ -7,20 +7,17 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from app.core.context import AppContext
-from app.demo import generate_demo
 from app.ui.app import create_application
 from app.ui.main_window import MainWindow
 from app.ui.settings_store import SettingsStore
-from db.session import open_database
 
 pytestmark = pytest.mark.usefixtures("private_settings")
 
 
 @pytest.fixture
-def window(qtbot, db_path, tmp_path):
+def window(qtbot, demo_db, tmp_path):
     create_application([])
-    opened = open_database(db_path)
-    generate_demo(opened.session_factory, seed=3, cases=120)
+    opened = demo_db  # the standard demo (tests/conftest.py), a copy of the test's own
     ctx = AppContext(opened.path, opened.engine, opened.session_factory)
     win = MainWindow(ctx, SettingsStore(tmp_path / "s.ini"))
     qtbot.addWidget(win)
@@ -29,7 +26,6 @@ def window(qtbot, db_path, tmp_path):
     for w in QApplication.topLevelWidgets():
         if w is not win and w.isVisible():
             w.close()
-    opened.engine.dispose()
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,6 @@ saved as ReportText rows and come out, anonymised, in the ``typical-case`` expor
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,6 @@ from docx import Document
 from PySide6.QtCore import Qt
 from sqlalchemy import select
 
-from app.demo import generate_demo
 from app.exports.kinds.organization_documents import TYPICAL_KIND, TYPICAL_SECTIONS
 from app.exports.registry import ExportRequest, load_builtin_kinds, run_export
 from app.services import organizations as orgs
@@ -21,23 +19,17 @@ from app.ui.app import create_application
 from app.ui.dialogs.case_dialog import CaseDialog
 from app.ui.dialogs.typical_case_dialog import TypicalCaseDialog
 from db.models import Case, CaseParty, ReportText
-from db.session import open_database
-from tests.helpers import Clock
-
-TODAY = date(2026, 6, 15)
-
+from tests.helpers import TODAY, Clock
 
 pytestmark = pytest.mark.usefixtures("private_settings")
 
 
 @pytest.fixture
-def demo(tmp_path, qapp):
+def demo(demo_db, qapp):
+    """The standard demo (tests/conftest.py: seed 3, 120 cases, made on ``TODAY``), a copy of the test's own."""
     create_application([])
-    opened = open_database(tmp_path / "typical.db")
-    generate_demo(opened.session_factory, seed=3, cases=120, today=TODAY)
     load_builtin_kinds()
-    yield opened
-    opened.engine.dispose()
+    return demo_db
 
 
 def agreed_case(sf) -> Case:

@@ -93,8 +93,9 @@ def apply_stylesheet(app: QApplication) -> bool:
     return True
 
 
-def create_application(argv: list[str] | None = None) -> QApplication:
-    """Create (or configure the existing) QApplication for 调解工作台."""
+def create_application(argv: list[str] | None = None, *, defer_dialogs: bool = False) -> QApplication:
+    """Create (or configure the existing) QApplication for 调解工作台 (``defer_dialogs``: the caller calls
+    :func:`use_translated_dialogs` itself after the first paint)."""
     QCoreApplication.setOrganizationName(ORG_ID)
     QCoreApplication.setApplicationName(APP_ID)
     QCoreApplication.setApplicationVersion(__version__)
@@ -114,7 +115,8 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 
     QLocale.setDefault(LOCALE)
     install_qt_translation(app)
-    QTimer.singleShot(0, use_translated_dialogs)
+    if not defer_dialogs:
+        QTimer.singleShot(0, use_translated_dialogs)
     if not created:
         app.setStyle("Fusion")
     # The light scheme keeps the stylesheet's colours readable when Windows is in dark mode (Qt 6.8+; on
@@ -141,7 +143,7 @@ def run_gui_deferred(db_path: Path, opener, argv: list[str], on_error) -> int:
     MEDIATION_DESK_QUIT_AFTER_SHOWN=1 the benchmark lines ``SHOWN`` (first paint) and ``READY``
     (database open, module pages built) are printed, then the program quits.
     """
-    app = create_application(argv)
+    app = create_application(argv, defer_dialogs=True)
     from app.ui.main_window import MainWindow
     from app.ui.settings_store import SettingsStore
 
@@ -159,6 +161,7 @@ def run_gui_deferred(db_path: Path, opener, argv: list[str], on_error) -> int:
             window.close()
             app.exit(exit_code[0])
             return
+        use_translated_dialogs()
         window.attach_database(ctx)
         if benchmark:
             print(f"READY {time.time()}", flush=True)
@@ -173,13 +176,14 @@ def run_gui_deferred(db_path: Path, opener, argv: list[str], on_error) -> int:
 
 def run_gui(ctx: AppContext, argv: list[str]) -> int:
     """Show the main window for the open database and run the event loop; returns the exit code."""
-    app = create_application(argv)
+    app = create_application(argv, defer_dialogs=True)
     from app.ui.main_window import MainWindow
     from app.ui.settings_store import SettingsStore
 
     window = MainWindow(ctx, SettingsStore())
     window.attach_database(ctx)
     window.show()
+    QTimer.singleShot(0, use_translated_dialogs)
     if os.environ.get(QUIT_AFTER_SHOWN_ENV) == "1":
         # Start-up benchmark: the timer fires once the loop has handled the show and first paint events.
         QTimer.singleShot(0, lambda: _report_shown_and_quit(app))

@@ -26,6 +26,7 @@ from app.exports.case_data.common import (
     _s,
     parse_bool_param,
 )
+from app.exports.case_data.places import street_label, street_names
 from app.exports.registry import ExportError
 from app.services.formatting import format_amount, quarter_label, quarter_range
 from app.services.validation import (
@@ -393,6 +394,8 @@ def iter_ledger_rows(
     mode_labels = ApplyMode.labels()
     review_labels = ReviewKind.labels()
 
+    streets = street_names(session)
+
     stmt = _ledger_statement(filters).execution_options(yield_per=batch)
     for r in session.execute(stmt):
         status = r.status
@@ -448,15 +451,6 @@ def iter_ledger_rows(
             if bits:
                 review += "：" + "，".join(bits)
 
-        remarks = [r.remark or ""]
-        if r.extension_reason:
-            remarks.append(f"延期原因：{r.extension_reason}")
-        if r.arbitration_case_no:
-            remarks.append(f"仲裁案号：{r.arbitration_case_no}")
-        if r.rv_satisfaction:
-            remarks.append(f"回访：{r.rv_satisfaction}")
-        if r.archived_on:
-            remarks.append(f"归档日期：{r.archived_on.isoformat()}")
 
         yield {
             "case_no": r.case_no,
@@ -471,7 +465,7 @@ def iter_ledger_rows(
             "respondent_uscc": r.rp_credit or r.ent_credit,
             "employer_type": r.ent_type,
             "industry": industries.get(r.ent_industry, r.ent_industry) if r.ent_industry else None,
-            "street_code": r.ent_street or r.org_street,
+            "street_code": street_label(r.ent_street or r.org_street, streets),
             "workers": r.workers,
             "is_collective": bool(r.is_collective),
             "dispute_type_main": disputes.get(r.dispute_type_main, r.dispute_type_main),
@@ -482,6 +476,7 @@ def iter_ledger_rows(
             "mediators": mediators,
             "due_on": r.mediation_due_on,
             "extended_to": r.extended_to,
+            "extension_reason": r.extension_reason,
             "closed_on": closed_on,
             "close_type": close_type,
             "agreed_amount": agreed,
@@ -490,9 +485,47 @@ def iter_ledger_rows(
             "perf_status": perf,
             "arb_review": review,
             "to_arbitration": bool(r.to_arbitration),
+            "arbitration_case_no": r.arbitration_case_no,
             "duration_days": (closed_on - r.received_on).days if closed_on else None,
             "visit_on": r.rv_on,
+            "visit_result": r.rv_satisfaction,
             "archive_no": r.archive_no,
-            "remark": "；".join(x for x in remarks if x),
+            "archived_on": r.archived_on,
+            "remark": r.remark,
             "uuid": r.uuid,
         }
+
+
+class LedgerTotals:
+    """The ledger's 合计 row, added up while the rows stream past :meth:`count`: the number of cases, workers,
+    collective and closed cases, and the claimed and agreed amounts — as text cells, so that a sum over a
+    column in Excel never counts it again and an import skips it as a 合计 row."""
+
+    def __init__(self) -> None:
+        self.cases = self.workers = self.collective = self.closed = 0
+        self.claim_fen = self.agreed_fen = 0
+
+    def count(self, rows: Iterator[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        for row in rows:
+            self.cases += 1
+            self.workers += row.get("workers") or 0
+            self.collective += 1 if row.get("is_collective") else 0
+            self.closed += 1 if row.get("closed_on") else 0
+            self.claim_fen += row.get("claim_amount") or 0
+            self.agreed_fen += row.get("agreed_amount") or 0
+            yield row
+
+    def row(self) -> dict[str, Any]:
+        return {
+            "seq": "合计",
+            "case_no": f"共{self.cases}件",
+            "workers": f"{self.workers}人",
+            "is_collective": f"{self.collective}件",
+            "claim_amount": format_amount(self.claim_fen),
+            "close_type": f"结案{self.closed}件",
+            "agreed_amount": format_amount(self.agreed_fen),
+        }
+
+    def footer(self) -> Iterator[dict[str, Any]]:
+        """The 合计 row, read only when the data rows have all been written."""
+        yield self.row()

@@ -4,6 +4,9 @@ The rows come from one streamed SQL query (app.exports.case_data.iter_ledger_row
 with the XLSX engine in write-only mode, so 100,000 cases export in bounded memory with progress and
 cancel. The column layout lives in resources/templates/case-ledger.json.
 
+The subtitle says the rows are the cases received (收到申请日期) in the period; a 合计 row (cases, workers,
+collective and closed cases, claimed and agreed amounts, as text cells) closes the table and is skipped on import.
+
 Filters (all optional, on 收到申请日期 unless noted): ``year``, ``quarter`` (with ``year``), ``date_from``,
 ``date_to``, ``org`` (number or name), ``status`` (code or label, several separated by commas),
 ``dispute_type``, ``source``, ``search`` (case number, names, ID numbers, enterprise), ``overdue``; the
@@ -31,7 +34,7 @@ MAX_MANIFEST_CELL = 30000  # an XLSX cell holds 32,767 characters
 
 def run(request: ExportRequest) -> Path:
     from app.exports.case_data import count_ledger_rows, iter_ledger_rows, ledger_filters, parse_bool_param
-    from app.exports.case_data.ledger import ledger_organizations
+    from app.exports.case_data.ledger import LedgerTotals, ledger_organizations
     from app.exports.xlsx_engine import load_table_config, write_table_xlsx
 
     params = request.params
@@ -62,15 +65,17 @@ def run(request: ExportRequest) -> Path:
         orgs = ledger_organizations(session, filters)
         if len(json.dumps(orgs, ensure_ascii=False)) <= MAX_MANIFEST_CELL:
             manifest["organizations"] = orgs  # how the 调解组织 column's names are found again on import
+        totals = LedgerTotals()
         return write_table_xlsx(
             request.out,
             config,
-            iter_ledger_rows(session, filters, full_info=full_info),
+            totals.count(iter_ledger_rows(session, filters, full_info=full_info)),
             header_values=header_values,
             total=total,
             progress=request.progress,
             cancel=request.cancel,
             manifest=manifest,
+            footer=totals.footer(),
         )
 
 
@@ -79,8 +84,8 @@ KIND = register(
         name="case-ledger",
         title="调解案件登记台账",
         fmt="xlsx",
-        description="每个案件一行：案号、当事人、争议类型、请求与协议金额、受理与结案、调解员、履行、回访、卷宗号"
-        "（身份证号和电话默认脱敏）。",
+        description="按收到申请日期选取案件，每个案件一行：案号、当事人、争议类型、请求与协议金额、受理与结案、"
+        "延期、调解员、履行、仲裁、回访、卷宗与归档，末行合计（身份证号和电话默认脱敏）。",
         options=(
             ExportOption("year", "年度（按收到申请日期）", kind="year"),
             ExportOption("quarter", "季度（需同时选择年度）", kind="quarter"),

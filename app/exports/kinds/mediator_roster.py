@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from app.core.paths import resource_path
+from app.exports.kinds.organization_list import ATTACHMENT_OPTION, attachment_label
 from app.exports.params import flag as _flag
 from app.exports.registry import ExportError, ExportKind, ExportOption, ExportRequest, register
 from app.services.formatting import format_date_cn
@@ -65,6 +66,7 @@ def run(request: ExportRequest) -> Path:
     )
     config = load_table_config(resource_path("templates", f"{TEMPLATE}.json"))
     header_values = {
+        "attachment": attachment_label(params),
         "scope": scope,
         "org": params.get("unit") or (org.name if org else ""),
         "filler": params.get("filler", ""),
@@ -103,6 +105,7 @@ KIND = register(
             ExportOption("unit", "填报单位"),
             ExportOption("filler", "填报人"),
             ExportOption("phone", "联系电话"),
+            ATTACHMENT_OPTION,
         ),
         run=run,
     )

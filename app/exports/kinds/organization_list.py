@@ -22,8 +22,25 @@ LIST_TEMPLATE = "organization-list"
 LEDGER_TEMPLATE = "organization-ledger"
 
 
+def attachment_label(params: dict[str, Any]) -> str | None:
+    """「附件3」 for ``attachment_no`` 3; None (no 附件 line: forms.md names no number for these tables) when not
+    given. Chinese ExportError for anything but a number 1–99."""
+    from app.exports.registry import ExportError
+
+    raw = str(params.get("attachment_no") or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit() or not 1 <= int(raw) <= 99:
+        raise ExportError(f"附件序号应为 1–99 的数字，而不是“{raw}”")
+    return f"附件{int(raw)}"
+
+
+ATTACHMENT_OPTION = ExportOption("attachment_no", "作为通知的附件报送时的附件序号，如 3（印“附件3”；不填则不印）")
+
+
 def _header_values(params: dict[str, Any], on: date, **extra: Any) -> dict[str, Any]:
     return {
+        "attachment": attachment_label(params),
         "region": params.get("region", ""),
         "org": params.get("unit", ""),
         "filler": params.get("filler", ""),
@@ -142,6 +159,7 @@ _COMMON_OPTIONS = (
     ExportOption("filler", "填报人"),
     ExportOption("phone", "联系电话"),
     ExportOption("kind", "只导出某一组织类型（代码或名称）"),
+    ATTACHMENT_OPTION,
 )
 
 KIND = register(

@@ -114,6 +114,7 @@ def write_table_xlsx(
     progress: ProgressCallback | None = None,
     cancel: CancelToken | None = None,
     manifest: Mapping[str, Any] | None = None,
+    footer: Iterable[Mapping[str, Any]] = (),
 ) -> Path:
     """:func:`app.exports.xlsx_engine.writer.write_table_xlsx`, reporting progress every
     :data:`PROGRESS_EVERY` rows (read at call time, so it can be changed on this package)."""
@@ -127,4 +128,5 @@ def write_table_xlsx(
         cancel=cancel,
         manifest=manifest,
         progress_every=PROGRESS_EVERY,
+        footer=footer,
     )

@@ -151,6 +151,7 @@ def write_table_xlsx(
     cancel: CancelToken | None = None,
     manifest: Mapping[str, Any] | None = None,
     progress_every: int | None = None,
+    footer: Iterable[Mapping[str, Any]] = (),
 ) -> Path:
     """Write ``rows`` (dicts keyed by column key) as an XLSX table laid out by ``config``.
 
@@ -161,6 +162,8 @@ def write_table_xlsx(
     no file is written and an existing ``out_path`` is left untouched. With ``manifest`` a hidden
     sheet ``_manifest`` records kind, template version, app version, time, row count and the
     given entries, so that an import can recognise the file later (see :func:`read_manifest`).
+    ``footer`` rows (e.g. a 合计 row) follow the data in the same column styles; they are printed but not
+    counted as records, numbered or filtered.
     """
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
@@ -306,6 +309,16 @@ def write_table_xlsx(
                 report(progress, done, total, f"已写入 {done} 行")
 
         last_row = first_data_row + done - 1
+        printed_last = last_row
+        for record in footer:  # e.g. 合计: printed, never counted, numbered or filtered as a record
+            values = [convert_value(c, record.get(c.key), clean_text) for c in cols]
+            for cell, value in zip(column_cells, values, strict=True):
+                cell.value = value
+                if cell.data_type in ("f", "e"):
+                    cell.data_type = "s"
+            printed_last += 1
+            ws.row_dimensions[printed_last].height = line_pt + 4
+            ws.append(column_cells)
         if config.autofilter:
             ws.auto_filter.ref = f"A{header_last}:{last_letter}{max(last_row, header_last)}"
         bool_letters = [get_column_letter(i) for i, c in enumerate(cols, 1) if c.type == "bool"]
@@ -314,7 +327,7 @@ def write_table_xlsx(
             for letter in bool_letters:
                 dv.add(f"{letter}{first_data_row}:{letter}{max(last_row, first_data_row) + 1000}")
             ws.data_validations.append(dv)
-        ws.print_area = f"A1:{last_letter}{max(last_row, header_last)}"
+        ws.print_area = f"A1:{last_letter}{max(printed_last, header_last)}"
 
         if manifest is not None:
             info = _manifest_entries(config, manifest, done, header_first, header_last, first_data_row)

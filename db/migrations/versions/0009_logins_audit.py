@@ -32,10 +32,10 @@ branch_labels = None
 depends_on = None
 
 COLUMNS = (
-    ("users", sa.Column("failed_logins", sa.Integer(), nullable=False, server_default="0")),
-    ("users", sa.Column("locked_until", sa.DateTime(), nullable=True)),
-    ("users", sa.Column("password_changed_at", sa.DateTime(), nullable=True)),
-    ("audit_entries", sa.Column("user_id", sa.Integer(), nullable=True)),
+    ("users", "failed_logins", lambda: sa.Column("failed_logins", sa.Integer(), nullable=False, server_default="0")),
+    ("users", "locked_until", lambda: sa.Column("locked_until", sa.DateTime(), nullable=True)),
+    ("users", "password_changed_at", lambda: sa.Column("password_changed_at", sa.DateTime(), nullable=True)),
+    ("audit_entries", "user_id", lambda: sa.Column("user_id", sa.Integer(), nullable=True)),
 )
 
 
@@ -43,16 +43,16 @@ def upgrade() -> None:
     from db.migrate import column_names
 
     bind = op.get_bind()
-    for table, column in COLUMNS:
-        if column.name in column_names(bind, table):
+    for table, name, column in COLUMNS:
+        if name in column_names(bind, table):
             continue
         with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.add_column(column.copy())
+            batch_op.add_column(column())
     if bind.dialect.name == "postgresql":
         op.execute("REVOKE UPDATE, DELETE, TRUNCATE ON audit_entries FROM PUBLIC")
 
 
 def downgrade() -> None:
-    for table, column in reversed(COLUMNS):
+    for table, name, _column in reversed(COLUMNS):
         with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.drop_column(column.name)
+            batch_op.drop_column(name)

@@ -178,8 +178,8 @@ class CaseChecks:
                 flat["industry"] = code
         if (t := v.get("street_code")) is not None:
             t = t.replace(" ", "")
-            if re.fullmatch(r"\d{9}(\d{3})?", t):
-                flat["street_code"] = t
+            if m := re.search(r"(?<!\d)(\d{9}(?:\d{3})?)(?!\d)", t):  # 「南市街道（120101006）」 or the bare code
+                flat["street_code"] = m.group(1)
 
         dt = v.get("dispute_type_main")
         if dt is None:
@@ -193,7 +193,8 @@ class CaseChecks:
                 code = "99"
             flat["dispute_type_main"] = code
         for key in ("claims_summary", "claim_amount", "accepted_on", "due_on", "extended_to", "perf_mode",
-                    "perf_deadline", "to_arbitration", "visit_on", "archive_no"):
+                    "perf_deadline", "to_arbitration", "visit_on", "archive_no", "extension_reason",
+                    "arbitration_case_no", "visit_satisfaction", "archived_on"):
             if key in v:
                 flat[key] = v[key]
         if (ar := v.get("accept_result")) is not None:
