@@ -15,12 +15,11 @@ from docx import Document
 from docx.oxml.ns import qn
 from sqlalchemy import select
 
-from app.demo import generate_demo
 from app.exports.case_data import annotate_amounts, case_context, find_case
 from app.exports.registry import ExportError, ExportRequest, get_kind, load_builtin_kinds, run_export
 from app.services.formatting import format_amount, format_date_cn, rmb_upper
 from db.models import Case
-from db.session import open_database
+from tests.helpers import open_copy
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 6, 30)
@@ -36,10 +35,8 @@ DOC_KINDS = (
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    path = tmp_path_factory.mktemp("docs") / "demo.db"
-    opened = open_database(path)
-    generate_demo(opened.session_factory, seed=1, cases=300, today=TODAY)
+def demo(tmp_path_factory, demo_template):
+    opened = open_copy(demo_template(seed=1, cases=300, today=TODAY), tmp_path_factory.mktemp("docs") / "demo.db")
     load_builtin_kinds()
     yield opened
     opened.engine.dispose()

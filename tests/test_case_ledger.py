@@ -10,13 +10,12 @@ import pytest
 from sqlalchemy import func, select, update
 
 from app.core.progress import ExportCancelled
-from app.demo import generate_demo
 from app.exports import xlsx_engine
 from app.exports.case_data import iter_ledger_rows, ledger_filters
 from app.exports.registry import ExportError, ExportRequest, get_kind, load_builtin_kinds, run_export
 from app.exports.xlsx_engine import read_manifest
 from db.models import Case, CaseParty, Organization
-from db.session import open_database
+from tests.helpers import open_copy
 
 TODAY = date(2026, 6, 30)
 HEADER = [
@@ -44,6 +43,7 @@ HEADER = [
     "调解员",
     "调解截止日",
     "延期至",
+    "延期原因",
     "结案日期",
     "结案方式",
     "协议金额(元)",
@@ -52,9 +52,12 @@ HEADER = [
     "履行情况",
     "仲裁审查确认",
     "是否转仲裁",
+    "仲裁案号",
     "用时(天)",
     "回访日期",
+    "回访结果",
     "卷宗号",
+    "归档日期",
     "备注",
 ]
 COL = {label: i for i, label in enumerate(HEADER)}
@@ -65,10 +68,8 @@ DELETED = 7
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    path = tmp_path_factory.mktemp("ledger") / "demo.db"
-    opened = open_database(path)
-    generate_demo(opened.session_factory, seed=1, cases=300, today=TODAY)
+def demo(tmp_path_factory, demo_template):
+    opened = open_copy(demo_template(seed=1, cases=300, today=TODAY), tmp_path_factory.mktemp("ledger") / "demo.db")
     with opened.session_factory.begin() as s:  # a few deleted cases, which the ledger must leave out
         ids = s.scalars(select(Case.id).order_by(Case.id).limit(DELETED)).all()
         s.execute(update(Case).where(Case.id.in_(ids)).values(deleted_at=datetime(2026, 5, 1, 10, 0)))
@@ -82,7 +83,8 @@ def export(demo, out, progress=None, **params):
 
 
 def read(path):
-    """(header labels, data rows incl. the hidden uuid column, manifest)."""
+    """(header labels, data rows incl. the hidden uuid column, manifest, sheet); the 合计 row under the data
+    (no uuid) is checked to be the last row and left out."""
     manifest = read_manifest(path)
     first, last = (int(x) for x in manifest["header_rows"].split("-"))
     start = int(manifest["data_start_row"])
@@ -90,7 +92,17 @@ def read(path):
     ws = wb[manifest["sheet"]]
     header = [c.value for c in ws[last]]
     rows = [[c.value for c in row] for row in ws.iter_rows(min_row=start)]
-    return header, [r for r in rows if any(v is not None for v in r)], manifest, ws
+    rows = [r for r in rows if any(v is not None for v in r)]
+    assert rows and rows[-1][0] == "合计" and rows[-1][len(HEADER)] is None
+    assert all(r[len(HEADER)] is not None for r in rows[:-1])
+    return header, rows[:-1], manifest, ws
+
+
+def total_row(path) -> list:
+    """The 合计 row's cells."""
+    manifest = read_manifest(path)
+    ws = openpyxl.load_workbook(path)[manifest["sheet"]]
+    return [c.value for c in ws[int(manifest["data_start_row"]) + int(manifest["row_count"])]]
 
 
 def live_count(demo, *where) -> int:
@@ -110,7 +122,7 @@ def test_header_in_spec_order(full_export):
     header, rows, manifest, ws = read(full_export[0])
     assert header[: len(HEADER)] == HEADER
     assert header[len(HEADER)] == "记录标识"  # the uuid column …
-    assert ws.column_dimensions["AK"].hidden  # … hidden
+    assert ws.column_dimensions["AO"].hidden  # … hidden
     assert ws.freeze_panes == f"C{manifest['data_start_row']}"
     assert ws.page_setup.orientation == "landscape"
     assert str(ws["A1"].value) == "调解案件登记台账"
@@ -355,3 +367,67 @@ def test_overdue_matches_the_case_list(demo, tmp_path):
         expected = case_list.count_cases(s, case_list.CaseFilter(overdue=True))
     _, rows, _, _ = read(export(demo, tmp_path / "overdue.xlsx", overdue=True))
     assert len(rows) == expected
+
+
+def test_split_columns_street_names_and_the_total_row(demo, full_export):
+    """延期原因, 仲裁案号, 回访结果 and 归档日期 have columns of their own (备注 is the remark alone); 所属街道
+    shows the street's name with its code; the subtitle says rows are chosen by 收到申请日期; a 合计 row of text
+    cells closes the table."""
+    from app.services.formatting import format_amount
+    from app.services.regions import region_name
+
+    out = full_export[0]
+    header, rows, manifest, ws = read(out)
+    by_uuid = {r[len(HEADER)]: r for r in rows}
+    subtitle = next(str(ws.cell(r, 1).value) for r in range(1, 4) if "填报单位" in str(ws.cell(r, 1).value or ""))
+    assert "统计期间（按收到申请日期）：全部" in subtitle
+    seen = dict.fromkeys(("reason", "arb", "visit", "archived", "named_street"), 0)
+    with demo.session_factory() as s:
+        cases = s.scalars(select(Case).where(Case.deleted_at.is_(None))).all()
+        for c in cases:
+            row = by_uuid[c.uuid]
+            assert row[COL["延期原因"]] == c.extension_reason
+            assert row[COL["仲裁案号"]] == c.arbitration_case_no
+            assert row[COL["备注"]] == c.remark
+            archived = row[COL["归档日期"]]
+            assert archived == (datetime.combine(c.archived_on, datetime.min.time()) if c.archived_on else None)
+            if c.return_visits:
+                last = max(c.return_visits, key=lambda v: (v.visited_on, v.id))
+                assert row[COL["回访结果"]] == last.satisfaction
+                seen["visit"] += bool(last.satisfaction)
+            seen["reason"] += bool(c.extension_reason)
+            seen["arb"] += bool(c.arbitration_case_no)
+            seen["archived"] += bool(c.archived_on)
+            respondent = next(p for p in c.parties if p.role == "respondent")
+            code = (respondent.enterprise.street_code if respondent.enterprise else None) or c.organization.street_code
+            street = row[COL["所属街道(乡镇)"]]
+            if code:
+                m = re.fullmatch(r"(.+)（(\d{9})）", street)
+                assert m and m.group(2) == code, street
+                if m.group(1) != region_name(code[:6]):
+                    assert m.group(1).endswith(("街道", "镇", "乡")), street
+                    seen["named_street"] += 1
+        assert all(seen.values()), seen
+        # a street is named as the organizations with its code name it (「和平区南市街道劳动人事争议调解中心」)
+        from app.exports.case_data.places import street_label, street_names
+
+        names = street_names(s)
+        org = s.scalar(select(Organization).where(Organization.name == "和平区南市街道劳动人事争议调解中心"))
+    assert org.street_code == "120101006" and names["120101006"] == "南市街道"
+    assert street_label("120101006", names) == "南市街道（120101006）"
+    assert street_label("120101099", names) == "和平区（120101099）" and street_label(None, names) is None
+    assert not any(re.search(r"延期原因：|仲裁案号：|回访：|归档日期：", r[COL["备注"]] or "") for r in rows)
+
+    total = total_row(out)
+    assert total[0] == "合计" and total[len(HEADER)] is None
+    assert total[COL["案号"]] == f"共{len(rows)}件"
+    assert total[COL["涉及劳动者人数"]] == f"{sum(r[COL['涉及劳动者人数']] for r in rows)}人"
+    assert total[COL["是否集体争议"]] == f"{sum(r[COL['是否集体争议']] == '是' for r in rows)}件"
+    assert total[COL["结案方式"]] == f"结案{sum(r[COL['结案日期']] is not None for r in rows)}件"
+    claim = sum(round(r[COL["请求金额(元)"]] * 100) for r in rows if r[COL["请求金额(元)"]] is not None)
+    agreed = sum(round(r[COL["协议金额(元)"]] * 100) for r in rows if r[COL["协议金额(元)"]] is not None)
+    assert total[COL["请求金额(元)"]] == format_amount(claim) and total[COL["协议金额(元)"]] == format_amount(agreed)
+    start = int(manifest["data_start_row"]) + len(rows)
+    assert all(ws.cell(start, i + 1).data_type == "s" for i, v in enumerate(total) if v is not None)
+    assert ws.auto_filter.ref.endswith(str(start - 1))  # sorting or filtering never moves the 合计 row
+    assert ws.print_area and str(start) in str(ws.print_area)

@@ -7,7 +7,6 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import func, select
 
-from app.demo import generate_demo
 from app.services.calendar import WorkCalendar
 from app.services.case_list import (
     OPEN_STATUS,
@@ -23,7 +22,7 @@ from app.services.case_list import (
 from app.services.cases import current_deadline
 from app.services.deadlines import acceptance_due
 from db.models import Case, CaseMediator, CaseParty
-from db.session import open_database
+from tests.helpers import open_copy
 
 TODAY = date(2026, 3, 9)
 
@@ -34,9 +33,8 @@ def cal() -> WorkCalendar:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    opened = open_database(tmp_path_factory.mktemp("case-list") / "demo.db")
-    generate_demo(opened.session_factory, seed=3, cases=800, today=TODAY)
+def demo(tmp_path_factory, demo_template):
+    opened = open_copy(demo_template(seed=3, cases=800, today=TODAY), tmp_path_factory.mktemp("case-list") / "demo.db")
     yield opened.session_factory
     opened.engine.dispose()
 

@@ -13,11 +13,10 @@ import pytest
 
 from app.charts import figures as charts
 from app.core.fonts import cjk_font_files
-from app.demo import generate_demo
 from app.exports.chart_images import embed_in_docx
 from app.services import stats
 from app.services.stats import Period
-from db.session import open_database
+from tests.helpers import open_copy
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 6, 15)
@@ -25,10 +24,8 @@ CJK_HINTS = ("SC", "CJK", "Hei", "Song", "Fang", "YaHei", "Kai")
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    path = tmp_path_factory.mktemp("charts") / "demo.db"
-    opened = open_database(path)
-    generate_demo(opened.session_factory, seed=5, cases=600, today=TODAY)
+def demo(tmp_path_factory, demo_template):
+    opened = open_copy(demo_template(seed=5, cases=600, today=TODAY), tmp_path_factory.mktemp("charts") / "demo.db")
     yield opened
     opened.engine.dispose()
 

@@ -13,6 +13,7 @@ from app.demo import DemoSummary, generate_demo
 from db import models as m
 from db.enums import CaseStatus, CloseType
 from db.session import open_database
+from tests.helpers import migrated_copy
 
 TODAY = date(2026, 6, 15)
 CASES = 600
@@ -389,9 +390,9 @@ def _snapshot(factory):
 
 
 def test_deterministic_for_same_seed(tmp_path):
-    first = open_database(tmp_path / "a.db")
-    second = open_database(tmp_path / "b.db")
-    other = open_database(tmp_path / "c.db")
+    first = migrated_copy(tmp_path / "a.db")
+    second = migrated_copy(tmp_path / "b.db")
+    other = migrated_copy(tmp_path / "c.db")
     try:
         s1 = generate_demo(first.session_factory, seed=7, cases=250, today=TODAY)
         s2 = generate_demo(second.session_factory, seed=7, cases=250, today=TODAY)
@@ -408,7 +409,7 @@ def test_deterministic_for_same_seed(tmp_path):
 
 
 def test_refuses_non_empty_database_unless_allowed(tmp_path):
-    opened = open_database(tmp_path / "x.db")
+    opened = migrated_copy(tmp_path / "x.db")
     try:
         generate_demo(opened.session_factory, seed=3, cases=60, today=TODAY)
         with opened.session_factory() as s:
@@ -430,7 +431,7 @@ def test_refuses_non_empty_database_unless_allowed(tmp_path):
 
 
 def test_small_and_default_today(tmp_path):
-    opened = open_database(tmp_path / "small.db")
+    opened = migrated_copy(tmp_path / "small.db")
     try:
         summary = generate_demo(opened.session_factory, cases=0)
         assert summary.cases == 0 and summary.enterprises > 0 and summary.case_number_counters == 0

@@ -9,7 +9,6 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from app.demo import generate_demo
 from app.exports.registry import ExportRequest, load_builtin_kinds, run_export
 from app.exports.submissions import combined_outputs, prepare_submission
 from app.services.importing import ImportOptions, run_import
@@ -23,7 +22,7 @@ from app.services.importing.submissions import (
 )
 from app.services.organizations import year_figures
 from db.models import Case, Organization, Submission
-from db.session import open_database
+from tests.helpers import open_copy
 
 TODAY = date(2026, 6, 30)
 TOWNSHIPS = {11: "南市街道", 12: "友谊路街道", 13: "杨柳青镇"}  # seed → the township that database sends
@@ -32,13 +31,12 @@ ALL_TIME = {"date_from": date(2000, 1, 1)}  # the whole ledger, so closings of e
 
 
 @pytest.fixture(scope="module")
-def towns(tmp_path_factory):
+def towns(tmp_path_factory, demo_template):
     folder = tmp_path_factory.mktemp("towns")
     load_builtin_kinds()
     out = {}
     for seed, short in TOWNSHIPS.items():
-        db = open_database(folder / f"town{seed}.db")
-        generate_demo(db.session_factory, seed=seed, cases=150, today=TODAY)
+        db = open_copy(demo_template(seed=seed, cases=150, today=TODAY), folder / f"town{seed}.db")
         with db.session_factory() as s:
             org = s.scalar(select(Organization).where(Organization.name.contains(short)))
         path = prepare_submission(db.session_factory, "case-ledger", org.id, "2026Q2", folder / f"{short}.xlsx",
@@ -50,8 +48,8 @@ def towns(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def district(towns, tmp_path_factory):
-    db = open_database(tmp_path_factory.mktemp("district") / "district.db")
+def district(towns, tmp_path_factory, migrated_template):
+    db = open_copy(migrated_template, tmp_path_factory.mktemp("district") / "district.db")
     with db.session_factory.begin() as s:  # the district knows its townships; one of them has nothing to report
         s.add(Organization(name="和平区劳动路街道劳动人事争议调解中心", kind="21", region_code="120101"))
     results = {short: run_import(db.session_factory, t[4], "cases", ImportOptions(today=TODAY)) for short, t in towns.items()}

@@ -40,13 +40,13 @@ def export(db, out, **params):
 
 
 def data_rows(path) -> dict[str, tuple]:
-    """uuid → the visible cells of each data row (序号 left out)."""
+    """uuid → the visible cells of each data row (序号 left out; the 合计 row, which has no uuid, too)."""
     m = read_manifest(path)
     wb = openpyxl.load_workbook(path, read_only=True)
     try:
         out = {}
         for r in wb[m["sheet"]].iter_rows(min_row=int(m["data_start_row"]), values_only=True):
-            if any(v is not None for v in r):
+            if any(v is not None for v in r) and r[-1] is not None:
                 out[r[-1]] = tuple(r[1:-1])
         return out
     finally:

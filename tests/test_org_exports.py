@@ -18,13 +18,12 @@ import pytest
 from docx import Document
 from sqlalchemy import select, text
 
-from app.demo import generate_demo
 from app.exports.registry import ExportError, ExportRequest, get_kind, load_builtin_kinds, run_export
 from app.services import organizations as orgs
 from app.services.formatting import format_percent
 from app.services.validation import mask_id_number
 from db.models import Case, CaseParty, Organization
-from db.session import open_database
+from tests.helpers import open_copy
 from tests import lo
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,10 +32,8 @@ YEAR = 2025
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    path = tmp_path_factory.mktemp("orgdemo") / "demo.db"
-    opened = open_database(path)
-    generate_demo(opened.session_factory, seed=3, cases=1500, today=TODAY)
+def demo(tmp_path_factory, demo_template):
+    opened = open_copy(demo_template(seed=3, cases=1500, today=TODAY), tmp_path_factory.mktemp("orgdemo") / "demo.db")
     load_builtin_kinds()
     yield opened
     opened.engine.dispose()
@@ -86,8 +83,9 @@ def test_gold_assessment_carries_the_case_log_rate(demo, org, tmp_path):
     for year in (2023, 2024, 2025):
         closed, success = independent_rate(demo, org.id, year)
         row = next(r for r in rows if r[0] == f"{year}年")
-        assert row[2] == str(success), row
-        assert row[3] == format_percent(success / closed if closed else None), row
+        # 调解结案数 beside 成功: a reader checks the rate as 成功 ÷ 结案, not 成功 ÷ 受理
+        assert row[2] == str(closed) and row[3] == str(success), row
+        assert row[4] == format_percent(success / closed if closed else None), row
     closed, success = independent_rate(demo, org.id, YEAR)
     assert closed > 50
     with demo.session_factory() as s:
@@ -99,6 +97,9 @@ def test_gold_assessment_carries_the_case_log_rate(demo, org, tmp_path):
             "SELECT COUNT(*) FROM cases WHERE organization_id = :o AND deleted_at IS NULL"
             " AND accepted_on BETWEEN :lo AND :hi"), {"o": org.id, "lo": f"{YEAR}-01-01", "hi": f"{YEAR}-12-31"})
     assert f"专职 {serving[0]} 人，兼职 {serving[1]} 人" in body
+    header = next(r for r in rows if r[0] == "年度")
+    assert header == ["年度", "受理案件数", "调解结案数", "调解成功数", "调解成功率", "涉及劳动者人数",
+                      "涉及金额（万元）", "集体争议件数（10人以上）"]
     assert next(r for r in rows if r[0] == f"{YEAR}年")[1] == str(accepted)
     # Part B carries the self-assessment, with the same rate
     assert f"成功率 {format_percent(success / closed)}" in body
@@ -206,9 +207,31 @@ def test_recommendation_letter(demo, org, tmp_path):
     closed, success = sum(c for c, _ in totals), sum(s for _, s in totals)
     assert f"调解成功{success}件，调解成功率{format_percent(success / closed)}" in body
     assert "天津市人力资源和社会保障局" in body and "（津人社办函〔2023〕95号）" in body
-    assert "联系人：王韬" in body
+    assert "根据《关于做好金牌劳动人事争议调解组织培育选树工作的通知》（津人社办函〔2023〕95号）要求" in body
+    assert "联系人：王韬　　联系电话：022-83218373" in body.split("\n")
     doc = Document(str(out))
-    assert [p.text for p in doc.paragraphs if p.style.name == "落款单位"] == ["和平区人力资源和社会保障局"]
+    # sealed (forms.md §5.3, seed 003: the letter goes out on paper or scanned)
+    assert [p.text for p in doc.paragraphs if p.style.name == "落款单位"] == ["和平区人力资源和社会保障局（盖章）"]
+    # the notice's own words and number as seed 003 gives them
+    seed = export(demo, "recommendation-letter", tmp_path / "推荐函2.docx", org=org.name, year=YEAR,
+                  notice="《市人社局关于做好第三批百家金牌劳动人事争议调解组织培育选树工作的通知》",
+                  notice_no="（津人社办函〔2023〕95号）")
+    assert ("根据《市人社局关于做好第三批百家金牌劳动人事争议调解组织培育选树工作的通知》（津人社办函〔2023〕95号）"
+            "要求") in docx_text(seed)
+
+
+def test_recommendation_letter_without_number_or_contact(demo, org, tmp_path):
+    """No 文号, 联系人 or 电话 given: blanks to write in on paper (never a prompt), and the clerk is told."""
+    request = ExportRequest(demo.session_factory, tmp_path / "推荐函.docx", {"org": org.name, "year": YEAR,
+                                                                              "date_to": TODAY})
+    out = run_export("recommendation-letter", request)
+    body = docx_text(out).split("\n")
+    cite = next(p for p in body if p.startswith("根据"))
+    assert cite.startswith("根据《关于做好金牌劳动人事争议调解组织培育选树工作的通知》（　　〔　　　　〕　　号）要求")
+    contact = next(p for p in body if p.startswith("联系人"))
+    assert re.fullmatch(r"联系人：　+　　联系电话：　+", contact)
+    warnings = " ".join(request.warnings)
+    assert "通知文号" in warnings and "联系人" in warnings and "联系电话" in warnings
 
 
 def test_organization_ledger_counts_match_sql(demo, tmp_path):
@@ -217,7 +240,8 @@ def test_organization_ledger_counts_match_sql(demo, tmp_path):
     header = next(r for r in range(1, 8) if ws.cell(r, 2).value == "组织名称")
     labels = {ws.cell(header + 1, c).value: c for c in range(1, ws.max_column + 1)}
     labels.update({ws.cell(header, c).value: c for c in range(1, ws.max_column + 1) if ws.cell(header, c).value})
-    assert ws.cell(2, 1).value == "天津市劳动人事争议调解组织台账（2025年度）"
+    # forms.md names no attachment number for this table: no bare 「附件」 line, the title is row 1
+    assert ws.cell(1, 1).value == "天津市劳动人事争议调解组织台账（2025年度）"
     with demo.session_factory() as s:
         expected = {
             name: (total, year_n) for name, total, year_n in s.execute(text(
@@ -244,7 +268,14 @@ def test_organization_ledger_counts_match_sql(demo, tmp_path):
 def test_organization_list_still_works(demo, tmp_path):
     out = export(demo, "organization-list", tmp_path / "名册.xlsx", region="和平区")
     ws = openpyxl.load_workbook(out).worksheets[0]
-    assert ws.cell(2, 1).value == "和平区劳动人事争议调解组织名册"
+    assert ws.cell(1, 1).value == "和平区劳动人事争议调解组织名册"
+    assert not any(str(ws.cell(r, 1).value or "").startswith("附件") for r in range(1, 5))
+    # sent as an attachment of a notice: the number the clerk gives
+    out = export(demo, "organization-list", tmp_path / "名册3.xlsx", region="和平区", attachment_no="3")
+    ws = openpyxl.load_workbook(out).worksheets[0]
+    assert (ws.cell(1, 1).value, ws.cell(2, 1).value) == ("附件3", "和平区劳动人事争议调解组织名册")
+    with pytest.raises(ExportError, match="附件序号"):
+        export(demo, "organization-list", tmp_path / "bad.xlsx", attachment_no="三")
     assert get_kind("organization-list").title == "调解组织名册"
     assert get_kind("organization-ledger").title == "调解组织台账"
 
@@ -252,7 +283,10 @@ def test_organization_list_still_works(demo, tmp_path):
 def test_mediator_roster(demo, org, tmp_path):
     out = export(demo, "mediator-roster", tmp_path / "名册.xlsx", org=org.name)
     ws = openpyxl.load_workbook(out)["调解员名册"]
-    assert ws.cell(2, 1).value == f"{org.name}调解员名册"
+    assert ws.cell(1, 1).value == f"{org.name}调解员名册"  # no bare 「附件」 line above it
+    with_no = openpyxl.load_workbook(export(demo, "mediator-roster", tmp_path / "名册2.xlsx", org=org.name,
+                                            attachment_no=2))["调解员名册"]
+    assert (with_no.cell(1, 1).value, with_no.cell(2, 1).value) == ("附件2", f"{org.name}调解员名册")
     header = next(r for r in range(1, 8) if ws.cell(r, 3).value == "姓名")
     data = [[ws.cell(r, c).value for c in range(1, 21)] for r in range(header + 2, ws.max_row + 1) if ws.cell(r, 3).value]
     with demo.session_factory() as s:

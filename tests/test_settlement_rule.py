@@ -17,14 +17,13 @@ import openpyxl
 import pytest
 from sqlalchemy import select
 
-from app.demo import generate_demo
 from app.services import business_rules as rules
 from app.services import gold, organizations, stats
 from app.services.app_settings import get_settlement_counts_as_success, success_close_types
 from app.services.importing.submissions import township_figures
 from app.services.validation import ValidationError
 from db.models import AuditEntry
-from db.session import open_database
+from tests.helpers import open_copy
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 6, 15)
@@ -32,9 +31,8 @@ YEAR = 2025
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    opened = open_database(tmp_path_factory.mktemp("settlement") / "demo.db")
-    generate_demo(opened.session_factory, seed=5, cases=900, today=TODAY)
+def demo(tmp_path_factory, demo_template):
+    opened = open_copy(demo_template(seed=5, cases=900, today=TODAY), tmp_path_factory.mktemp("settlement") / "demo.db")
     yield opened
     opened.engine.dispose()
 

@@ -44,7 +44,7 @@ from db.models import (
     Volunteer,
     VolunteerContact,
 )
-from db.session import open_database
+from tests.helpers import migrated_copy, open_copy
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 1, 15)
@@ -69,9 +69,8 @@ def _d(text: str | None) -> date | None:
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory):
-    path = tmp_path_factory.mktemp("stats") / "stats.db"
-    opened = open_database(path)
+def db(tmp_path_factory, migrated_template):
+    opened = open_copy(migrated_template, tmp_path_factory.mktemp("stats") / "stats.db")
     with opened.session_factory.begin() as s:
         a = Organization(name="和平区南市街道劳动人事争议调解中心", short_name="南市调解中心", kind="21", region_code="120101")
         b = Organization(name="河北区劳动人事争议仲裁院调解中心", kind="51", region_code="120105")
@@ -383,7 +382,7 @@ def test_extension_through_the_case_service(tmp_path):
     """The case service keeps mediation_due_on at the extension date; the service counts it on time."""
     from app.services.cases import AgreementInput, CaseDraft, CaseService, ClaimInput, PartyInput
 
-    opened = open_database(tmp_path / "svc.db")
+    opened = migrated_copy(tmp_path / "svc.db")
     try:
         with opened.session_factory.begin() as s:
             org = Organization(name="西青区杨柳青镇劳动人事争议调解中心", kind="21", region_code="120111")

@@ -119,6 +119,29 @@ def dialog_factories(env) -> dict[str, object]:
             "TaskDialog": lambda: TaskDialog(sf),
             "ProgressDialog": lambda: ProgressDialog(sf, task),
         })
+    try:  # 更正 (issue 14 item 3): edit / delete an entry, change the organization
+        from app.ui.dialogs.case_actions import (
+            ChangeOrganizationDialog,
+            DeleteEntryDialog,
+            EditPerformanceDialog,
+            EditReturnVisitDialog,
+            EditSessionDialog,
+        )
+        from db.models import PerformanceRecord, ReturnVisit
+    except ImportError:
+        pass
+    else:
+        with sf() as s:
+            full = s.scalar(select(ReturnVisit.case_id).join(PerformanceRecord, PerformanceRecord.case_id == ReturnVisit.case_id)
+                            .order_by(ReturnVisit.case_id).limit(1))
+        fv = lambda: cases.get_case(full)  # noqa: E731
+        factories.update({
+            "EditSessionDialog": lambda: EditSessionDialog(cases, fv(), sf, fv().case.sessions[0]),
+            "EditPerformanceDialog": lambda: EditPerformanceDialog(cases, fv(), sf, fv().case.performances[0]),
+            "EditReturnVisitDialog": lambda: EditReturnVisitDialog(cases, fv(), sf, fv().case.return_visits[0]),
+            "DeleteEntryDialog": lambda: DeleteEntryDialog(cases, fv(), sf, "visit", fv().case.return_visits[0]),
+            "ChangeOrganizationDialog": lambda: ChangeOrganizationDialog(cases, cases.get_case(ids["open_case"]), sf),
+        })
     for name, cls in ACTION_DIALOGS.items():
         view_id = ids["case"] if name in ("archive", "unlock", "record_performance", "record_review",
                                           "record_return_visit", "update_agreement", "delete") else ids["open_case"]

@@ -177,16 +177,14 @@ def test_nil_report_registered_from_the_wizard(app, ctx, qtbot, tmp_path):
 
 
 @pytest.fixture
-def district(tmp_path):
+def district(tmp_path, demo_template):
     """A district database that imported two townships' stamped ledgers and one 零上报."""
-    from app.demo import generate_demo
     from app.services.importing import ImportOptions, run_import
     from app.services.importing.submissions import register_nil_report
-    from db.session import open_database
+    from tests.helpers import open_copy
 
     load_builtin_kinds()
-    town = open_database(tmp_path / "town.db")
-    generate_demo(town.session_factory, seed=5, cases=80, today=TODAY)
+    town = open_copy(demo_template(seed=5, cases=80, today=TODAY), tmp_path / "town.db")
     dist = fresh_db(tmp_path / "district.db", org="和平区劳动路街道劳动人事争议调解中心")
     with town.session_factory() as s:
         orgs = {o.name: o.id for o in s.scalars(select(Organization))}

@@ -12,11 +12,10 @@ import pytest
 from docx import Document
 from sqlalchemy import text
 
-from app.demo import generate_demo
 from app.exports.registry import ExportError, ExportRequest, get_kind, load_builtin_kinds, run_export
 from app.exports.xlsx_engine import read_manifest
 from app.services import volunteers as V
-from db.session import open_database
+from tests.helpers import open_copy
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 24)
@@ -31,10 +30,8 @@ ROSTER_GROUPS = {7: "所在区（县）/街道（乡镇）", 12: "企业规模/�
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    path = tmp_path_factory.mktemp("vol-demo") / "demo.db"
-    opened = open_database(path)
-    generate_demo(opened.session_factory, seed=1, cases=30, today=TODAY)
+def demo(tmp_path_factory, demo_template):
+    opened = open_copy(demo_template(seed=1, cases=30, today=TODAY), tmp_path_factory.mktemp("vol-demo") / "demo.db")
     load_builtin_kinds()
     yield opened
     opened.engine.dispose()
@@ -213,7 +210,9 @@ def test_quarterly_summary_figures_equal_direct_counts(demo, tmp_path, year, qua
     q_cn = "一二三四"[quarter - 1]
     assert f"天津市劳动人事争议仲裁院{year}年第{q_cn}季度" in joined
     assert "开展青年仲裁员志愿服务活动情况总结" in joined
-    assert f"共有青年仲裁员志愿者{expected['volunteers_total']}名" in joined
+    # several units and none chosen: the figures of them all, said as 「各单位」, never 「我单位」
+    assert f"本季度，各单位共有青年仲裁员志愿者{expected['volunteers_total']}名" in joined
+    assert "我单位" not in joined and "统计范围：各单位合计" in joined
     assert f"开展入企服务{expected['visits']}次" in joined
     assert "本季度新调整联系企业若干家。" in body
     i_measures = body.index("二、主要做法")
@@ -230,6 +229,7 @@ def test_quarterly_summary_unit_scope_and_errors(demo, tmp_path):
     out = export(demo, "quarterly-summary", tmp_path / "unit.docx", year="2026", quarter="3", unit=unit)
     assert int(stats_table(out)["入企服务次数"]) == scoped["visits"]
     assert f"统计范围：{unit}" in doc_text(out)
+    assert f"本季度，我单位共有青年仲裁员志愿者{scoped['volunteers_total']}名" in doc_text(out)
     with pytest.raises(ExportError, match="缺少必填项"):
         export(demo, "quarterly-summary", tmp_path / "x.docx", year=2026)
     with pytest.raises(ExportError, match="没有工作单位为“不存在的单位”的志愿者"):
@@ -327,3 +327,50 @@ def test_templates_are_generated_by_the_script(tmp_path):
         fresh = build()
         committed = ROOT / "resources" / "templates" / name
         assert doc_text(fresh) == doc_text(committed)
+
+
+def test_the_only_unit_is_the_default_unit(demo, tmp_path):
+    """「我单位」 is the volunteers' unit (Volunteer.unit, seed 000): a database whose volunteers all belong to one
+    unit reports for it without being told; with several units 附件3 says 「各单位」 and warns, 附件2 leaves
+    填报单位 blank; 「全部」 asks for all units explicitly."""
+    request = ExportRequest(demo.session_factory, tmp_path / "all.docx", {"year": 2026, "quarter": 2})
+    run_export("quarterly-summary", request)
+    assert any("各单位合计" in w for w in request.warnings)
+    roster_request = ExportRequest(demo.session_factory, tmp_path / "all.xlsx", {"as_of": AS_OF})
+    run_export("enterprise-roster", roster_request)
+    ws = openpyxl.load_workbook(tmp_path / "all.xlsx").worksheets[0]
+    assert "填报单位（盖章）：　" in ws.cell(3, 1).value  # blank to fill in, not every unit at once
+    assert any("按单位分别导出" in w for w in roster_request.warnings)
+    explicit = export(demo, "quarterly-summary", tmp_path / "explicit.docx", year=2026, quarter=2, unit="全部")
+    assert "各单位共有" in doc_text(explicit)
+
+    one = open_copy(Path(demo.path), tmp_path / "one.db")
+    try:
+        unit = "天津市和平区人力资源和社会保障局"
+        with one.session_factory.begin() as s:
+            s.execute(text("UPDATE volunteers SET unit = :u"), {"u": unit})
+            figures = V.quarter_figures(s, 2026, 2)
+        request = ExportRequest(one.session_factory, tmp_path / "one.docx", {"year": 2026, "quarter": 2})
+        body = doc_text(run_export("quarterly-summary", request))
+        assert f"本季度，我单位共有青年仲裁员志愿者{figures['volunteers_total']}名" in body
+        assert f"{unit}2026年第二季度" in body and f"统计范围：{unit}" in body
+        assert not any("各单位" in w or "落款单位" in w for w in request.warnings)
+        roster = export(one, "enterprise-roster", tmp_path / "one.xlsx", as_of=AS_OF)
+        ws = openpyxl.load_workbook(roster).worksheets[0]
+        assert f"填报单位（盖章）：{unit}" in ws.cell(3, 1).value
+        assert read_manifest(roster)["volunteer_unit"] == unit
+    finally:
+        one.engine.dispose()
+
+
+def test_enterprise_roster_names_districts_and_streets(demo, tmp_path):
+    """区（县） and 街道（乡镇） are names: from the address, else from the codes (never a bare code)."""
+    import re
+
+    _ws, _h, _t, _labels, rows = read_roster(export(demo, "enterprise-roster", tmp_path / "r.xlsx", as_of=AS_OF))
+    districts = {r["区（县）"] for r in rows}
+    streets = {r["街道（乡镇）"] for r in rows}
+    assert districts and not any(re.fullmatch(r"\d+", d or "") for d in districts), districts
+    assert all(re.search(r"(区|县|旗)$", d) for d in districts), districts
+    assert streets and not any(re.fullmatch(r"\d+", x or "") for x in streets), streets
+    assert all(re.search(r"(街道|镇|乡)$|（\d{9}）$", x) for x in streets), streets

@@ -157,16 +157,17 @@ def gold_assessment(doc) -> None:
         [C("办公场所面积", 1, "label"), C("{{ org.area }}"), C("调解室数量", 1, "label"), C("{{ org.rooms }}")],
         [C("年度工作经费", 1, "label"), C("{{ org.budget }}"), C("经费来源", 1, "label"), C("{{ org.budget_source }}")],
     ])
-    years = form_table(doc, [23, 20, 20, 22, 23, 25, 23], [
-        [C("近三年办案情况（调解成功率 =（达成调解协议 + 达成和解后撤回）÷ 调解结案数）", 7, "label")],
-        [C("年度", 1, "label"), C("受理案件数", 1, "label"), C("调解成功数", 1, "label"),
+    # 调解结案数 stands beside 受理 and 成功: the rate's denominator, so a reader can check it (forms.md §7.4)
+    years = form_table(doc, [20, 18, 18, 18, 19, 20, 21, 22], [
+        [C("近三年办案情况（调解成功率 =（达成调解协议 + 达成和解后撤回）÷ 调解结案数）", 8, "label")],
+        [C("年度", 1, "label"), C("受理案件数", 1, "label"), C("调解结案数", 1, "label"), C("调解成功数", 1, "label"),
          C("调解成功率", 1, "label"), C("涉及劳动者人数", 1, "label"), C("涉及金额（万元）", 1, "label"),
          C("集体争议件数（10人以上）", 1, "label")],
-        tag_row("{%tr for y in years %}", 7),
-        [C("{{ y.year }}", 1, "center"), C("{{ y.accepted }}", 1, "center"), C("{{ y.success }}", 1, "center"),
-         C("{{ y.rate }}", 1, "center"), C("{{ y.workers }}", 1, "center"), C("{{ y.amount }}", 1, "center"),
-         C("{{ y.collective }}", 1, "center")],
-        tag_row("{%tr endfor %}", 7),
+        tag_row("{%tr for y in years %}", 8),
+        [C("{{ y.year }}", 1, "center"), C("{{ y.accepted }}", 1, "center"), C("{{ y.closed }}", 1, "center"),
+         C("{{ y.success }}", 1, "center"), C("{{ y.rate }}", 1, "center"), C("{{ y.workers }}", 1, "center"),
+         C("{{ y.amount }}", 1, "center"), C("{{ y.collective }}", 1, "center")],
+        tag_row("{%tr endfor %}", 8),
     ])
     keep_rows_together(years, 4)  # title, header and first year stay on one page
     form_table(doc, [34, 122], [
@@ -242,14 +243,14 @@ def recommendation_letter(doc) -> None:
     add_attachment_label(doc, 4)
     add_title(doc, "推　荐　函")
     line(doc, "{{ to }}：")
-    add_body(doc, "根据{{ notice }}要求，经审核，现推荐{{ org.name }}参加{{ year }}年度金牌劳动人事争议调解组织评选。"
+    add_body(doc, "根据{{ notice }}（{{ notice_no }}）要求，经审核，现推荐{{ org.name }}参加{{ year }}年度金牌劳动人事争议调解组织评选。"
                   "该组织成立于{{ org.established }}，现有调解员{{ m.total }}名（专职{{ m.full }}名、兼职{{ m.part }}名），"
                   "近三年（{{ three.span }}）共受理劳动人事争议{{ three.accepted }}件，调解成功{{ three.success }}件，"
                   "调解成功率{{ three.rate }}。{{ highlights }}")
     add_body(doc, "我单位已对其申报材料进行审核，保证所报材料真实、准确。")
     add_body(doc, "特此推荐。")
     add_body(doc, "联系人：{{ contact }}　　联系电话：{{ phone }}")
-    signature(doc, "{{ issuer }}", "{{ date }}")
+    signature(doc, "{{ issuer }}（盖章）", "{{ date }}")  # forms.md §5.3: the letter goes out sealed (seed 003)
 
 
 BUILDERS = {

@@ -162,6 +162,12 @@ def run_gui_deferred(db_path: Path, opener, argv: list[str], on_error) -> int:
             app.exit(exit_code[0])
             return
         use_translated_dialogs()
+        from app.ui.dialogs.login_dialog import login_or_quit  # logins on: ask first (issue 16)
+
+        if not benchmark and not login_or_quit(ctx, window):
+            window.close()
+            app.exit(0)
+            return
         window.attach_database(ctx)
         if benchmark:
             print(f"READY {time.time()}", flush=True)
@@ -177,9 +183,12 @@ def run_gui_deferred(db_path: Path, opener, argv: list[str], on_error) -> int:
 def run_gui(ctx: AppContext, argv: list[str]) -> int:
     """Show the main window for the open database and run the event loop; returns the exit code."""
     app = create_application(argv, defer_dialogs=True)
+    from app.ui.dialogs.login_dialog import login_or_quit  # logins on: ask first (issue 16)
     from app.ui.main_window import MainWindow
     from app.ui.settings_store import SettingsStore
 
+    if not login_or_quit(ctx):
+        return 0
     window = MainWindow(ctx, SettingsStore())
     window.attach_database(ctx)
     window.show()

@@ -2,10 +2,11 @@
 §11.3) and 区（县） names of 6-digit region codes.
 
 The project ships no township table (codes change every year), so :func:`street_names` reads the names the
-office's own data already holds: an organization or enterprise with a street code whose name or address
-names a 街道/镇/乡 after its district (「和平区南市街道劳动人事争议调解中心」, 120101006 → 南市街道).
-:func:`street_label` prints 「南市街道（120101006）」, or 「和平区（120101003）」 when only the district is known,
-so a reader sees a name and the importer still finds the code. A bottom module: db and app.services only.
+office's own data already holds: an organization with a street code whose name or address names a 街道/镇/乡
+after its district (「和平区南市街道劳动人事争议调解中心」, 120101006 → 南市街道). :func:`street_label` prints
+「南市街道（120101006）」, or 「和平区（120101003）」 when only the district is known, so a reader sees a name
+and the importer still finds the code; a ledger imported elsewhere brings its organizations (names and street
+codes, in the manifest), so the names come back with it. A bottom module: db and app.services only.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from app.services.regions import region_name
-from db.models import Enterprise, Organization
+from db.models import Organization
 
 __all__ = ["district_and_street", "street_in_text", "street_label", "street_names"]
 
@@ -53,26 +54,21 @@ def district_and_street(address: str | None) -> tuple[str, str]:
 
 
 def street_names(session: Session) -> dict[str, str]:
-    """9-digit (or 12-digit) street code → the name most of the organizations and enterprises with that code
-    give it in their name or address."""
+    """9-digit (or 12-digit) street code → the 街道/镇/乡 that the organizations with that code name in their
+    name or address (the office's own records of itself; enterprises' addresses are not trusted for this: a
+    typed address and a chosen code disagree too often). The most named one wins."""
     votes: dict[str, Counter[str]] = {}
     word = or_(*(Organization.address.contains(w) for w in _STREET_WORDS),
                *(Organization.name.contains(w) for w in _STREET_WORDS))
-    org_rows = session.execute(
+    rows = session.execute(
         select(Organization.street_code, Organization.name, Organization.address)
         .where(Organization.street_code.is_not(None), word)
+        .order_by(Organization.id)
     )
-    for code, *texts in org_rows:
+    for code, *texts in rows:
         for text in texts:
             if name := street_in_text(text):
-                votes.setdefault(code, Counter())[name] += 2  # an organization names its own street
-    ent_word = or_(*(Enterprise.address.contains(w) for w in _STREET_WORDS))
-    ent_rows = session.execute(
-        select(Enterprise.street_code, Enterprise.address).where(Enterprise.street_code.is_not(None), ent_word)
-    )
-    for code, address in ent_rows:
-        if name := street_in_text(address):
-            votes.setdefault(code, Counter())[name] += 1
+                votes.setdefault(code, Counter())[name] += 1
     return {code: c.most_common(1)[0][0] for code, c in votes.items() if code}
 
 

@@ -335,8 +335,16 @@ def letter_context(session, org_id: int, year: int, params: Mapping[str, Any], t
     district = region_name(detail.region_code)
     blank = "　" * 6
     notice = (params.get("notice") or "《关于做好金牌劳动人事争议调解组织培育选树工作的通知》").strip()
-    if params.get("notice_no"):
-        notice += f"（{str(params['notice_no']).strip()}）"
+    # forms.md §5.3: the notice is cited with its 文号 (seed 003: 津人社办函〔2023〕95号); without one a blank
+    # 「　　〔　　　〕　　号」 is left to write in, and the clerk is told
+    notice_no = str(params.get("notice_no") or "").strip().strip("（）()")
+    empty = []
+    if not notice_no:
+        notice_no = "　　〔　　　　〕　　号"
+        empty.append("推荐函未填写通知文号，文号处已留空白供手写")
+    for key, label in (("contact", "联系人"), ("phone", "联系电话")):
+        if not str(params.get(key) or "").strip():
+            empty.append(f"推荐函未填写{label}，已留空白供手写")
     highlights = (detail.highlights or "").strip()
     if highlights and not highlights.endswith(("。", "！", "；")):
         highlights += "。"
@@ -345,6 +353,8 @@ def letter_context(session, org_id: int, year: int, params: Mapping[str, Any], t
         date=format_date_cn(today),
         to=(params.get("to") or f"{city or '××市'}人力资源和社会保障局（市协调劳动关系三方办公室）").strip(),
         notice=notice,
+        notice_no=notice_no,
+        empty_sections=empty,
         issuer=(params.get("issuer") or (f"{district}人力资源和社会保障局" if district else "××区人力资源和社会保障局")).strip(),
         contact=(params.get("contact") or blank).strip() or blank,
         phone=(params.get("phone") or blank).strip() or blank,

@@ -25,11 +25,13 @@ The package: :mod:`.inputs` (typed input, :class:`CaseActionError`), :mod:`.view
 :mod:`.states` (the state machine), :mod:`.numbering` (case numbers), :mod:`.fields` and :mod:`.cleaning`
 (normalising input), :mod:`.derived` (search text, summaries, the current deadline), :mod:`.todo` (今日待办),
 and :class:`CaseService` built in :mod:`.service` from :mod:`.base` + :mod:`.registration`, :mod:`.workflow`
-and :mod:`.closing`.  This ``__init__`` only re-exports; its modules import each other one way (inputs/views →
-states → derived → base → action groups → service) and, outside the package, only ``app.services``
+and :mod:`.closing` (which carries :mod:`.corrections`: edit or delete a session, performance entry, return
+visit or claim, change the organization, the case's history).  This ``__init__`` only re-exports; its modules import each other one way (inputs/views →
+states → derived → base → corrections → action groups → service) and, outside the package, only ``app.services``
 siblings below them (app_settings, calendar, deadlines, formatting, validation), ``app.core`` and ``db``.
 """
 
+from app.services.cases.corrections import CORRECTION_LABELS, REASON_LABEL, reason_required
 from app.services.cases.derived import current_deadline
 from app.services.cases.inputs import (
     CONSENT_VALUES,
@@ -62,6 +64,9 @@ from db.enums import TODO_KINDS
 
 __all__ = [
     "CaseActionError",
+    "CORRECTION_LABELS",
+    "REASON_LABEL",
+    "reason_required",
     "PartyInput",
     "ClaimInput",
     "CaseDraft",

@@ -6,12 +6,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from app.services.cases.base import CaseServiceBase
+from app.services.cases.corrections import CorrectionActions, clean_performance, clean_visit
 from app.services.cases.fields import _blank, _choice, _date, _date_opt, _fen, _invalid, _yuan
 from app.services.cases.inputs import (
     REASON_REQUIRED,
-    RETURN_VISIT_WAYS,
-    SATISFACTION_LEVELS,
     AgreementInput,
     CaseActionError,
     PerformanceInput,
@@ -27,8 +25,11 @@ from db.enums import CaseStatus, CloseType, PerfStatus, ReviewKind
 from db.models import Agreement, Case, PerformanceRecord, ReturnVisit
 
 
-class ClosingActions(CaseServiceBase):
-    """结案 and what follows an agreement: its terms, the review, performance and the return visit."""
+class ClosingActions(CorrectionActions):
+    """结案 and what follows an agreement: its terms, the review, performance and the return visit.
+
+    It carries the corrections (:class:`~.corrections.CorrectionActions`: edit or delete entries, change the
+    organization, the case's history) into :class:`~.service.CaseService`."""
 
     # -- closing --------------------------------------------------------------------------------
 
@@ -181,34 +182,9 @@ class ClosingActions(CaseServiceBase):
         today = self.today()
         with self._sf.begin() as s:
             case = self._load(s, case_id, "record_performance")
-            status = _choice(data.status, PerfStatus, "履行情况")
-            if status == PerfStatus.PENDING:
-                raise _invalid("履行情况", "请选择已全部履行、部分履行或未履行")
-            recorded = _date(data.recorded_on, "履行登记日期", today=today)
-            start = case.agreement.signed_on if case.agreement else case.closed_on
-            check_date_order(start, recorded, "协议签订日期", "履行登记日期")
-            paid_before = sum(p.amount_paid_fen or 0 for p in case.performances)
-            agreed = case.agreed_amount_fen or 0
-            amount = _fen(data.amount_paid_fen, "已履行金额", required=False)
-            if status == PerfStatus.PARTIAL:
-                if not amount:
-                    raise _invalid("已履行金额", "部分履行须填写本次已履行的金额")
-                if agreed and paid_before + amount >= agreed:
-                    raise _invalid("已履行金额", f"累计已达到协议金额{_yuan(agreed)}，请选择“已全部履行”")
-            elif status == PerfStatus.FULL:
-                if amount is None:
-                    amount = max(agreed - paid_before, 0)
-                elif agreed and paid_before + amount < agreed:
-                    raise _invalid(
-                        "已履行金额",
-                        f"累计{_yuan(paid_before + amount)}少于协议金额{_yuan(agreed)}，"
-                        "请选择“部分履行”或核对金额",
-                    )
-            elif amount:
-                raise _invalid("已履行金额", "未履行时不填写金额")
-            row = PerformanceRecord(
-                recorded_on=recorded, status=status, amount_paid_fen=amount, note=_long(data.note)
-            )
+            values = clean_performance(data, case, today, list(case.performances))
+            status, recorded, amount = values["status"], values["recorded_on"], values["amount_paid_fen"]
+            row = PerformanceRecord(**values)
             before = {"perf_status": case.perf_status}
             case.performances.append(row)
             case.perf_status = status
@@ -237,29 +213,9 @@ class ClosingActions(CaseServiceBase):
         today = self.today()
         with self._sf.begin() as s:
             case = self._load(s, case_id, "record_return_visit")
-            visited = _date(data.visited_on, "回访日期", today=today)
-            check_date_order(case.closed_on, visited, "结案日期", "回访日期")
-            way = _short(data.way)
-            if way is not None and way not in RETURN_VISIT_WAYS:
-                raise _invalid("回访方式", f"“{way}”应为{'、'.join(RETURN_VISIT_WAYS)}之一")
-            satisfaction = _short(data.satisfaction)
-            if satisfaction is not None and satisfaction not in SATISFACTION_LEVELS:
-                raise _invalid("当事人满意度", f"“{satisfaction}”应为{'、'.join(SATISFACTION_LEVELS)}之一")
-            perf = (
-                case.perf_status
-                if _blank(data.perf_status)
-                else _choice(data.perf_status, PerfStatus, "履行情况")
-            )
-            row = ReturnVisit(
-                visited_on=visited,
-                way=way,
-                target=_short(data.target),
-                visitor=_short(data.visitor),
-                perf_status=perf,
-                satisfaction=satisfaction,
-                feedback=_long(data.feedback),
-                follow_up=_short(data.follow_up),
-            )
+            values = clean_visit(data, case, today)
+            visited, way, satisfaction = values["visited_on"], values["way"], values["satisfaction"]
+            row = ReturnVisit(**values)
             case.return_visits.append(row)
             self._refresh(s, case)
             s.flush()

@@ -32,6 +32,8 @@ class RegistrationActions(CaseServiceBase):
 
     def register_case(self, draft: CaseDraft) -> ActionResult:
         """登记: validate the draft, take the next case number, write the case, its parties and claims."""
+        if draft.organization_id is None:  # never a silent default: the number belongs to the organization
+            raise _invalid("调解组织", "请选择（案号按调解组织编排）")
         today = self.today()
         clean = _clean_draft(draft, today)
         with self._sf.begin() as s:
@@ -79,7 +81,7 @@ class RegistrationActions(CaseServiceBase):
             case = self._load(s, case_id, "edit")
             expect_version(case, draft.version)  # changed since the form was read: RecordConflict
             if draft.organization_id != case.organization_id:
-                raise _invalid("调解组织", "已登记的案件不能改换调解组织（案号按组织编排）")
+                raise _invalid("调解组织", "修改登记信息不改调解组织；请用“更改调解组织”（登记后、受理前换新案号，受理后须写明理由）")
             check_date_order(clean.values["received_on"], case.accepted_on, "收到申请日期", "受理日期")
             first_session = min((x.started_at.date() for x in case.sessions), default=None)
             check_date_order(clean.values["received_on"], first_session, "收到申请日期", "调解日期")

@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session
 
 from app.services import app_settings
 from app.services.cases.base import CaseServiceBase
-from app.services.cases.fields import _blank, _choice, _date, _date_opt, _datetime, _invalid
-from app.services.cases.inputs import SESSION_RESULTS, SessionInput
+from app.services.cases.corrections import clean_session
+from app.services.cases.fields import _date, _date_opt, _invalid
+from app.services.cases.inputs import SessionInput
 from app.services.cases.states import _S
 from app.services.cases.views import ActionResult
 from app.services.deadlines import acceptance_due, mediation_due
@@ -136,32 +137,9 @@ class WorkflowActions(CaseServiceBase):
         today = self.today()
         with self._sf.begin() as s:
             case = self._load(s, case_id, "add_session")
-            started = _datetime(data.started_at, "调解时间", today)
-            if case.accepted_on and started.date() < case.accepted_on:
-                raise _invalid("调解时间", f"不能早于受理日期（{format_date_cn(case.accepted_on)}）")
-            ended = None
-            if not _blank(data.ended_at):
-                ended = _datetime(data.ended_at, "结束时间", today)
-                if ended < started:
-                    raise _invalid("结束时间", "不能早于开始时间")
-            mode = _choice(data.mode, SessionMode, "调解方式", default=SessionMode.ONSITE.value)
-            result = _short(data.result)
-            if result is not None and result not in SESSION_RESULTS:
-                by_label = {v: k for k, v in SESSION_RESULTS.items()}
-                if result not in by_label:
-                    raise _invalid("调解结果", f"“{result}”应为达成协议、未达成或继续调解")
-                result = by_label[result]
-            row = MediationSession(
-                started_at=started,
-                ended_at=ended,
-                place=_short(data.place),
-                mode=mode,
-                participants=_long(data.participants),
-                recorder=_short(data.recorder),
-                record=_long(data.record),
-                result=result,
-                next_step=_long(data.next_step),
-            )
+            values = clean_session(data, case, today)
+            started, mode, result = values["started_at"], values["mode"], values["result"]
+            row = MediationSession(**values)
             before_status = case.status
             case.sessions.append(row)
             if case.status == _S.ACCEPTED:

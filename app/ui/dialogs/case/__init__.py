@@ -18,7 +18,8 @@ buttons are added in code.  Everything goes through :class:`~app.services.cases.
 
 The package: :mod:`.dialog` (:class:`CaseDialog`: the form, its errors, saving) built from the mixins
 :mod:`.parties` (rows, respondent directory, 回避提示), :mod:`.display` (loading, header, actions panel,
-history) and :mod:`.documents` (action dialogs, document exports); :mod:`.rows` holds the repeating rows.
+history), :mod:`.documents` (action dialogs, document exports) and :mod:`.corrections` (编辑… / 删除… of the
+sessions, performance and visits, 更改调解组织…, the 操作记录 tab); :mod:`.rows` holds the repeating rows.
 It may import PySide6, app.services, db, app.ui.forms/models/widgets/choices and the case action dialogs
 (:mod:`app.ui.dialogs.case_actions`); never app.ui.pages.
 """

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from app.services.case_list import EnterpriseChoice, form_choices
 from app.services.cases import CaseActionError, CaseDraft, CaseService, CaseView, PartyInput
 from app.services.validation import ValidationError, normalize_text
+from app.ui.dialogs.case.corrections import CorrectionsMixin
 from app.ui.dialogs.case.display import DisplayMixin
 from app.ui.dialogs.case.documents import DOCUMENT_KINDS, DocumentsMixin
 from app.ui.dialogs.case.parties import PartiesMixin
@@ -49,7 +50,9 @@ from db.enums import ApplyMode, PartyKind, PartyRole
 from db.versioning import RecordConflict
 
 
-class CaseDialog(UnsavedChangesMixin, FitToScreenMixin, PartiesMixin, DisplayMixin, DocumentsMixin, QDialog):
+class CaseDialog(
+    UnsavedChangesMixin, FitToScreenMixin, PartiesMixin, DisplayMixin, DocumentsMixin, CorrectionsMixin, QDialog
+):
     """Register a new case (``case_id=None``) or open an existing one."""
 
     #: A change was saved (case id); the list refreshes.
@@ -95,10 +98,15 @@ class CaseDialog(UnsavedChangesMixin, FitToScreenMixin, PartiesMixin, DisplayMix
         self._setup_fields()
         self._setup_errors()
         self._setup_documents_menu()
+        self._setup_corrections()
         self.ui.save_button.clicked.connect(self.save)
         self.ui.close_button.clicked.connect(self.request_close)
 
         if case_id is None:
+            # never a silent default: the 案号 follows the organization. One organization: it; more: the
+            # caller's (the list's filter) or none, and saving asks for it.
+            self.ui.org_combo.setPlaceholderText("请选择调解组织")
+            self.ui.org_combo.setCurrentIndex(0 if self.ui.org_combo.count() == 1 else -1)
             if default_organization_id is not None:
                 select_data(self.ui.org_combo, default_organization_id)
             self._new_case()
@@ -334,7 +342,13 @@ class CaseDialog(UnsavedChangesMixin, FitToScreenMixin, PartiesMixin, DisplayMix
         self.errors.clear()
         draft = self.draft()
         if draft.organization_id is None:
-            self.errors.show(ValidationError("调解组织", "调解组织：请先在“组织档案”中登记调解组织"))
+            if self.ui.org_combo.count() == 0:
+                err = ValidationError("调解组织", "调解组织：请先在“组织档案”中登记调解组织")
+            else:
+                err = ValidationError("调解组织", "调解组织：请选择（案号按调解组织编排）")
+            widget = self.errors.show(err)
+            if widget is not None:
+                reveal(widget)
             return False
         try:
             if self.case_id is None:

@@ -1,5 +1,6 @@
 """The case form's display of a case: loading it into the form, the header (status, deadline), the action
-buttons the case's state allows, and the history tabs (sessions, performance, agreement, visits).
+buttons the case's state allows, and the history tabs (sessions, performance, agreement, visits; their
+edit / delete buttons and the 操作记录 tab are :mod:`.corrections`).
 
 A mixin of :class:`~app.ui.dialogs.case.dialog.CaseDialog`; it uses the dialog's ``ui`` and state."""
 
@@ -78,7 +79,7 @@ class DisplayMixin:
         if ui.org_combo.findData(case.organization_id) < 0 and case.organization is not None:
             ui.org_combo.addItem(case.organization.name, case.organization_id)
         select_data(ui.org_combo, case.organization_id)
-        ui.org_combo.setEnabled(False)  # the case number belongs to the organization
+        ui.org_combo.setEnabled(False)  # the case number belongs to the organization: 更改调解组织… (.corrections)
         ui.received_edit.setMaximumDate(QDate(max(self.today, case.received_on)))
         ui.received_edit.setDate(QDate(case.received_on))
         select_data(ui.apply_mode_combo, case.apply_mode)
@@ -271,6 +272,8 @@ class DisplayMixin:
                     view.setColumnWidth(col, 260)
         ui.tabs.setTabText(2, f"调解记录（{len(sessions)}）" if sessions else "调解记录")
         ui.tabs.setTabText(4, f"回访（{len(visits)}）" if visits else "回访")
+        self.history_entries = {"session": sessions, "performance": perfs, "visit": visits}
+        self._show_corrections()  # edit / delete buttons, 操作记录 (.corrections)
 
     def _agreement_html(self) -> str:
         view = self.view

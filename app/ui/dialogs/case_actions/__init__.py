@@ -11,7 +11,8 @@ They are built in code: each is a form of a few rows, and the rows differ per ac
 ``open()`` (window-modal, not a nested event loop), so tests drive them like a user does.
 
 The package: :mod:`.editors` (message box, small editors, shared with the pages), :mod:`.base`
-(:class:`ActionDialog`), :mod:`.opening` and :mod:`.closing` (the dialogs); this ``__init__`` maps each
+(:class:`ActionDialog`), :mod:`.opening` and :mod:`.closing` (the dialogs), :mod:`.corrections` (edit or delete
+an entry, change the organization, with the 更正理由); this ``__init__`` maps each
 action name to its dialog (``ACTION_DIALOGS``) and re-exports the names callers use. It may import PySide6,
 app.services, app.ui.widgets and db; nothing from app.ui.pages or the other dialogs.
 """
@@ -30,6 +31,14 @@ from app.ui.dialogs.case_actions.closing import (
     ReturnVisitDialog,
     ReviewDialog,
     UnlockDialog,
+)
+from app.ui.dialogs.case_actions.corrections import (
+    ENTRY_KINDS,
+    ChangeOrganizationDialog,
+    DeleteEntryDialog,
+    EditPerformanceDialog,
+    EditReturnVisitDialog,
+    EditSessionDialog,
 )
 from app.ui.dialogs.case_actions.editors import (
     MediatorPicker,
@@ -73,6 +82,12 @@ ACTION_DIALOGS: dict[str, type[ActionDialog]] = {
 
 __all__ = [
     "ACTION_DIALOGS",
+    "ENTRY_KINDS",
+    "ChangeOrganizationDialog",
+    "DeleteEntryDialog",
+    "EditPerformanceDialog",
+    "EditReturnVisitDialog",
+    "EditSessionDialog",
     "FOLLOW_UPS",
     "REJECT_REASONS",
     "AcceptDialog",

@@ -185,16 +185,16 @@ class PerformanceDialog(ActionDialog):
     def _status_changed(self) -> None:
         self.amount_edit.setEnabled(self.status_combo.currentData() != PerfStatus.NONE)
 
-    def submit(self) -> ActionResult:
-        return self.service.record_performance(
-            self.case.id,
-            PerformanceInput(
-                recorded_on=self.date_edit.date().toPython(),
-                status=self.status_combo.currentData(),
-                amount_paid_fen=self.amount_edit.text() if self.amount_edit.isEnabled() else None,
-                note=self.note_edit.text(),
-            ),
+    def performance_input(self) -> PerformanceInput:
+        return PerformanceInput(
+            recorded_on=self.date_edit.date().toPython(),
+            status=self.status_combo.currentData(),
+            amount_paid_fen=self.amount_edit.text() if self.amount_edit.isEnabled() else None,
+            note=self.note_edit.text(),
         )
+
+    def submit(self) -> ActionResult:
+        return self.service.record_performance(self.case.id, self.performance_input())
 
 
 class ReturnVisitDialog(ActionDialog):
@@ -220,21 +220,21 @@ class ReturnVisitDialog(ActionDialog):
         self.feedback_edit = self.add_row("当事人意见", text_edit(60), [])
         self.follow_combo = self.add_row("后续措施", combo(((f, f) for f in FOLLOW_UPS), editable=True), [])
 
-    def submit(self) -> ActionResult:
+    def visit_input(self) -> ReturnVisitInput:
         follow = self.follow_combo.currentText().strip()
-        return self.service.record_return_visit(
-            self.case.id,
-            ReturnVisitInput(
-                visited_on=self.date_edit.date().toPython(),
-                way=self.way_combo.currentData(),
-                target=self.target_edit.text(),
-                visitor=self.visitor_edit.text(),
-                perf_status=self.perf_combo.currentData(),
-                satisfaction=self.satisfaction_combo.currentData(),
-                feedback=self.feedback_edit.toPlainText(),
-                follow_up=None if follow in ("", "无") else follow,
-            ),
+        return ReturnVisitInput(
+            visited_on=self.date_edit.date().toPython(),
+            way=self.way_combo.currentData(),
+            target=self.target_edit.text(),
+            visitor=self.visitor_edit.text(),
+            perf_status=self.perf_combo.currentData(),
+            satisfaction=self.satisfaction_combo.currentData(),
+            feedback=self.feedback_edit.toPlainText(),
+            follow_up=None if follow in ("", "无") else follow,
         )
+
+    def submit(self) -> ActionResult:
+        return self.service.record_return_visit(self.case.id, self.visit_input())
 
 
 class ArchiveDialog(ActionDialog):

@@ -126,21 +126,22 @@ class SessionDialog(ActionDialog):
         if due is not None:
             self.add_note(f"调解期限：{format_date_cn(due.due)}" + ("（已延长）" if self.case.extended_to else ""))
 
-    def submit(self) -> ActionResult:
+    def session_input(self) -> SessionInput:
+        """The session as typed (also used by the edit dialog, :mod:`.corrections`)."""
         started: datetime = self.started_edit.dateTime().toPython()
-        return self.service.add_session(
-            self.case.id,
-            SessionInput(
-                started_at=started,
-                place=self.place_edit.text(),
-                mode=self.mode_combo.currentData(),
-                participants=self.participants_edit.text(),
-                recorder=self.recorder_edit.text(),
-                record=self.record_edit.toPlainText(),
-                result=self.result_combo.currentData(),
-                next_step=self.next_edit.text(),
-            ),
+        return SessionInput(
+            started_at=started,
+            place=self.place_edit.text(),
+            mode=self.mode_combo.currentData(),
+            participants=self.participants_edit.text(),
+            recorder=self.recorder_edit.text(),
+            record=self.record_edit.toPlainText(),
+            result=self.result_combo.currentData(),
+            next_step=self.next_edit.text(),
         )
+
+    def submit(self) -> ActionResult:
+        return self.service.add_session(self.case.id, self.session_input())
 
 
 class ExtendDialog(ActionDialog):
