@@ -66,7 +66,7 @@ def differences(old, new, path: str = "") -> list[str]:
         return out
     if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
         out = []
-        for i, (a, b) in enumerate(zip(old, new)):
+        for i, (a, b) in enumerate(zip(old, new, strict=True)):
             out += differences(a, b, f"{path}[{i}]")
         return out
     return [] if old == new and type(old) is type(new) else [f"{path}: {old!r} → {new!r}"]

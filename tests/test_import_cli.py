@@ -1,24 +1,45 @@
 """``python -m app import KIND FILE --db PATH``: exit 0 when everything imported, 1 when rows were rejected (the
-report lists row, column, value and reason), 2 when the file cannot be read."""
+report lists row, column, value and reason), 2 when the file cannot be read.
+
+The command line runs in this process (:func:`app.main.main`, output captured); the first test starts a real
+``python -m app`` so that path stays covered."""
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
+from types import SimpleNamespace
+from unittest.mock import patch
 
 import openpyxl
 import pytest
 from sqlalchemy import func, select
 
+from app.main import main
 from db.models import Case, Submission
 from tests.import_helpers import ID_A, TOWN, fresh_db, save
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_app(*args: str) -> subprocess.CompletedProcess:
+def run_app(*args: str):
+    """The command line run in this process: its exit code and what it printed."""
+    from app.services.importing.command import import_command
+
+    out, err = io.StringIO(), io.StringIO()
+    # import_command's out/err default to the sys.stdout/stderr of the moment it was first imported
+    streams = {**import_command.__kwdefaults__, "out": out, "err": err}
+    with redirect_stdout(out), redirect_stderr(err), patch.object(import_command, "__kwdefaults__", streams):
+        code = main([str(a) for a in args])
+    return SimpleNamespace(returncode=code, stdout=out.getvalue(), stderr=err.getvalue())
+
+
+def real_app(*args: str) -> subprocess.CompletedProcess:
+    """The command line as users start it: ``python -m app`` in a process of its own."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONUTF8="1", PYTHONPATH=str(ROOT))
     return subprocess.run([sys.executable, "-m", "app", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
 
@@ -44,7 +65,7 @@ HEADER = ["收到申请日期", "申请人", "申请人身份证号", "被申请
 
 def test_all_imported_exit_0(db, tmp_path):
     path = save([HEADER, ["2024-05-06", "张三", ID_A, "某公司", "工资", "1,000元"]], tmp_path / "ok.xlsx")
-    proc = run_app("import", "cases", str(path), "--db", str(db), "--org", "南市")
+    proc = real_app("import", "cases", str(path), "--db", str(db), "--org", "南市")
     assert proc.returncode == 0, proc.stderr
     assert "新增 1 条" in proc.stdout and TOWN in proc.stdout
     assert cases(db) == 1
@@ -88,7 +109,8 @@ def test_unreadable_file_exit_2(db, tmp_path):
 
 def test_nil_report_registered(db, tmp_path):
     out = tmp_path / "零上报.xlsx"
-    proc = run_app("export", "nil-report", "--db", str(db), "--org", "南市", "--year", "2026", "--quarter", "2", "--out", str(out))
+    proc = run_app("export", "nil-report", "--db", str(db), "--org", "南市", "--year", "2026", "--quarter", "2", "--out", str(out),
+                   "--param", "today=2026-07-10")  # a fixed day after the quarter ended
     assert proc.returncode == 0, proc.stderr
     proc = run_app("import", "cases", str(out), "--db", str(db))
     assert proc.returncode == 0 and "已登记零上报" in proc.stdout and "2026年第2季度" in proc.stdout

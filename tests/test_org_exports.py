@@ -23,8 +23,8 @@ from app.services import organizations as orgs
 from app.services.formatting import format_percent
 from app.services.validation import mask_id_number
 from db.models import Case, CaseParty, Organization
-from tests.helpers import open_copy
 from tests import lo
+from tests.helpers import open_copy
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 6, 15)

@@ -191,3 +191,21 @@ def test_settings_need_admin(world):
     with pytest.raises(PermissionDenied):
         save_rules(sf, {"return_visit_days": 20})
     save_rules(as_user(world, ADMIN, None), {"return_visit_days": 20})
+
+
+def test_merging_files_sent_upward_needs_the_right(world, tmp_path):
+    from app.services.auth import MERGE, ROLE_PERMISSIONS
+    from app.services.importing.submissions import register_nil_report
+
+    assert MERGE in ROLE_PERMISSIONS[REVIEWER] and MERGE not in ROLE_PERMISSIONS[CLERK]
+    with pytest.raises(PermissionDenied):
+        _nil(world, as_user(world, CLERK, "a"), tmp_path, register_nil_report)
+    assert _nil(world, as_user(world, REVIEWER, None), tmp_path, register_nil_report).id
+
+
+def _nil(world, sf, tmp_path, register):
+    load_builtin_kinds()
+    out = tmp_path / f"nil-{id(sf)}.xlsx"
+    run_export("nil-report", ExportRequest(world["db"].session_factory, out,
+                                           {"org": str(world["orgs"]["a"]), "year": 2024, "quarter": 1}))
+    return register(sf, out)

@@ -103,3 +103,22 @@ def test_audit_log_page_filters_and_exports(qtbot, db, tmp_path):
     page.from_edit.setText("不是日期")
     page.refresh()
     assert page.table.rowCount() == 0 and page.status.text()
+
+
+def test_account_menu_by_role(qtbot, db, tmp_path):
+    from PySide6.QtWidgets import QMainWindow
+
+    from app.ui.pages.audit_log import install_account_menu
+
+    def labels(principal):
+        set_principal(db.session_factory, principal)
+        window = QMainWindow()
+        qtbot.addWidget(window)
+        install_account_menu(window, AppContext(db_path=tmp_path / "x.db", engine=db.engine,
+                                                session_factory=db.session_factory))
+        menu = window.menuBar().actions()[-1].menu()
+        return [a.text() for a in menu.actions()]
+
+    assert labels(None) == ["用户管理…", "操作日志…"]  # logins off: the local user sets up
+    clerk = UserService(db.session_factory).authenticate("zhang", "zhang-pass-1")
+    assert labels(clerk) == ["张办案（办案人）", "修改密码…"]

@@ -158,7 +158,7 @@ def gold_assessment(doc) -> None:
         [C("年度工作经费", 1, "label"), C("{{ org.budget }}"), C("经费来源", 1, "label"), C("{{ org.budget_source }}")],
     ])
     # 调解结案数 stands beside 受理 and 成功: the rate's denominator, so a reader can check it (forms.md §7.4)
-    years = form_table(doc, [20, 18, 18, 18, 19, 20, 21, 22], [
+    years = form_table(doc, [20, 17, 17, 17, 21, 20, 21, 23], [
         [C("近三年办案情况（调解成功率 =（达成调解协议 + 达成和解后撤回）÷ 调解结案数）", 8, "label")],
         [C("年度", 1, "label"), C("受理案件数", 1, "label"), C("调解结案数", 1, "label"), C("调解成功数", 1, "label"),
          C("调解成功率", 1, "label"), C("涉及劳动者人数", 1, "label"), C("涉及金额（万元）", 1, "label"),

@@ -187,7 +187,7 @@ def run_gui(ctx: AppContext, argv: list[str]) -> int:
     from app.ui.main_window import MainWindow
     from app.ui.settings_store import SettingsStore
 
-    if not login_or_quit(ctx):
+    if os.environ.get(QUIT_AFTER_SHOWN_ENV) != "1" and not login_or_quit(ctx):
         return 0
     window = MainWindow(ctx, SettingsStore())
     window.attach_database(ctx)

@@ -119,17 +119,10 @@ def _ledgers_page(ctx: Any, window: Any) -> Any:
 MODULE_PAGES.append(("ledgers", "其他台账", _ledgers_page))
 
 
-def _audit_log_page(ctx: Any, window: Any) -> Any:
-    from app.ui.pages.audit_log import AuditLogPage  # 操作日志 (issue 16)
-
-    return AuditLogPage(ctx, window)
-
-
 def _account_menu(window: Any, ctx: Any) -> None:
-    from app.ui.dialogs.users_dialog import install_account_menu  # 账户: 修改密码, 用户管理 (issue 16)
+    from app.ui.pages.audit_log import install_account_menu  # 账户: 修改密码, 用户管理, 操作日志 (issue 16)
 
     install_account_menu(window, ctx)
 
 
-MODULE_PAGES.append(("audit_log", "操作日志", _audit_log_page))
 MODULE_HOOKS.append(_account_menu)

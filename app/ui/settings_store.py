@@ -65,6 +65,7 @@ def _declare(key: str, default: T, title: str = "") -> Setting[T]:
 # --- persist/: UI state ----------------------------------------------------------------------------------
 LAST_PAGE = _declare("persist/last_page", "home", "上次打开的页面")
 LAST_EXPORT_DIR = _declare("persist/last_export_dir", "", "上次导出的文件夹")
+# The folder last used for each export kind: persist/last_export_dir_by_kind/<kind name> (see export_dir_setting).
 # Geometry, window state and splitter sizes are stored by PersistGeometry under
 # persist/geometry/<name>, persist/window_state/<name> and persist/splitter/<name>/<splitter> (bytes).
 
@@ -72,6 +73,34 @@ LAST_EXPORT_DIR = _declare("persist/last_export_dir", "", "上次导出的文件
 def _geometry_setting(kind: str, name: str) -> Setting[bytes]:
     """Per-window byte blobs; their keys are derived from the window name rather than listed one by one."""
     return Setting(f"{PERSIST_GROUP}/{kind}/{name}", b"", "窗口位置与布局")
+
+
+def export_dir_setting(kind_name: str) -> Setting[str]:
+    """The folder last used for the export kind ``kind_name`` (e.g. ``agreement``, ``case-ledger``)."""
+    safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in str(kind_name or "other")) or "other"
+    return Setting(f"{PERSIST_GROUP}/last_export_dir_by_kind/{safe}", "", "该类导出上次的文件夹")
+
+
+def export_start_dir(store: SettingsStore | None, kind_name: str) -> Path:
+    """Where a save dialog for ``kind_name`` opens: that kind's last folder, else the last export folder of any
+    kind, else 文档 (Documents), else the home folder. Folders that no longer exist are skipped."""
+    from PySide6.QtCore import QStandardPaths
+
+    if store is not None:
+        for setting in (export_dir_setting(kind_name), LAST_EXPORT_DIR):
+            saved = store.get(setting)
+            if saved and Path(saved).is_dir():
+                return Path(saved)
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(documents) if documents else Path.home()
+
+
+def remember_export_dir(store: SettingsStore | None, kind_name: str, folder: Path | str) -> None:
+    """Remember ``folder`` as the last one for ``kind_name`` (and as the last export folder of any kind)."""
+    if store is None:
+        return
+    store.set(export_dir_setting(kind_name), str(folder))
+    store.set(LAST_EXPORT_DIR, str(folder))
 
 
 def default_settings_path() -> Path | None:

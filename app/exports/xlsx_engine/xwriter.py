@@ -1,13 +1,17 @@
 """The xlsxwriter side of the XLSX engine: a workbook in ``constant_memory`` mode (each row goes to disk as
 soon as the next one starts, so a 100,000-row ledger is written in flat memory at the speed of writing),
-with what :mod:`.writer` needs beyond xlsxwriter's public API, kept in three small subclasses:
+with what :mod:`.writer` needs beyond xlsxwriter's public API, kept in small subclasses of its workbook,
+worksheet, packager and core-properties writer (private xlsxwriter methods: pinned to xlsxwriter 3.x):
 
 * the core properties carry ``dc:language`` and their own ``cp:lastModifiedBy`` (xlsxwriter writes the
   author there) — :func:`doc_properties` takes them from :func:`.manifest.set_properties`;
-* ``<pageSetUpPr fitToPage="0|1">`` is always written, as openpyxl does (readers see a page setup either way);
+* ``<pageSetUpPr fitToPage="0|1">``, ``fitToWidth="1"`` and ``scale="100"`` are always written, as openpyxl
+  did (xlsxwriter leaves defaults out; readers of these files look for them);
+* :meth:`discard` gives a workbook up (cancel, error) without the destructor writing it, temp files removed;
 * :meth:`merge_only` records a merged range without writing its cells (``merge_range`` writes every cell of
-  the range at once, which in constant_memory mode would flush the first row of a two-row header early),
-  and :meth:`forget_row` drops the height of a row already written (xlsxwriter keeps it for images).
+  the range at once, which in constant_memory mode would flush the first row of a two-row header early);
+* :meth:`write_data_row` writes a whole data row as one string, the same XML as the per-cell ``write_*``
+  calls at a fraction of their cost (and no row record kept: memory stays flat).
 
 Also the cell formats of a table (:func:`table_formats`) and its print setup (:func:`apply_print_setup`,
 the xlsxwriter form of :func:`.printing.apply_print_setup`). Imports xlsxwriter lazily; below ``writer``.
@@ -15,7 +19,9 @@ the xlsxwriter form of :func:`.printing.apply_print_setup`). Imports xlsxwriter 
 
 from __future__ import annotations
 
+import datetime as _dt
 import functools
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from types import SimpleNamespace
@@ -29,6 +35,11 @@ HEADER_FILL = "DDEBF7"  # light blue-grey, prints as a light grey
 #: Excel's built-in number formats among those of the column types (xlsxwriter would add ``@`` and
 #: ``#,##0.00`` as custom formats; openpyxl wrote these ids).
 _BUILTIN_FORMATS = {"#,##0.00": 4, "@": 49}  # ("General" and "0" xlsxwriter maps itself)
+#: Text that needs xlsxwriter's escaping (control characters, ``_xHHHH_``, XML specials, U+FFFE/U+FFFF) or
+#: ``xml:space="preserve"`` (leading or trailing white space); most cells need neither.
+_needs_escaping = re.compile('[\x00-\x08\x0b-\x1f&<>"\ufffe\uffff]|_x[0-9a-fA-F]{4}_|^\\s|\\s$').search
+_FIRST_PLAIN_DATE = _dt.date(1900, 3, 1)  # from here on, Excel's serial is the day count (past its 1900-02-29)
+_SERIAL_OFFSET = _dt.date(1899, 12, 30).toordinal()
 #: Pixels per column-width unit in xlsxwriter's arithmetic (the max digit width of Calibri 11).
 _PX_PER_WIDTH = 7
 
@@ -38,6 +49,7 @@ def _classes():
     import xlsxwriter
     from xlsxwriter.core import Core
     from xlsxwriter.packager import Packager
+    from xlsxwriter.utility import _datetime_to_excel_datetime, _preserve_whitespace, xl_col_to_name
     from xlsxwriter.worksheet import Worksheet
 
     class TableCore(Core):
@@ -83,14 +95,59 @@ def _classes():
             finally:
                 del self._xml_empty_tag
 
+        def xf_indices(self, formats: list) -> list[int]:
+            """The style ids of ``formats``, for :meth:`write_data_row`."""
+            return [fmt._get_xf_index() for fmt in formats]
+
+        def write_data_row(self, row: int, height: float, values: list, xfs: list[int]) -> None:
+            """Row ``row`` (0-based), ``height`` pt high, straight into the sheet's stream: one value per
+            column from A (None, str, int, float or date; anything else, NaN too, as its text), each with its
+            format's style id (:meth:`xf_indices`). The XML is what ``write_blank``/``write_string``/``write_number``/``write_datetime``
+            give, built in one go: the per-cell calls and their cell records cost more than the writing."""
+            if row > self.previous_row:  # what the API left pending (the header rows) goes first
+                self._write_single_row(row)
+            letters = self._letters(len(values))
+            r = str(row + 1)
+            out = [f'<row r="{r}" ht="{height:.16g}" customHeight="1">']
+            add = out.append
+            for letter, value, s in zip(letters, values, xfs, strict=True):
+                kind = type(value)
+                if value is None:
+                    add(f'<c r="{letter}{r}" s="{s}"/>')
+                elif kind is str:
+                    if len(value) > 32767:  # as write_string: Excel's limit
+                        value = value[:32767]
+                    if _needs_escaping(value):
+                        value = self._escape_control_characters(value)
+                        space = ' xml:space="preserve"' if _preserve_whitespace(value) else ""
+                        value = self._escape_data(value)
+                    else:
+                        space = ""
+                    add(f'<c r="{letter}{r}" s="{s}" t="inlineStr"><is><t{space}>{value}</t></is></c>')
+                elif kind is int or (kind is float and value - value == 0.0):  # not NaN or infinite
+                    add(f'<c r="{letter}{r}" s="{s}"><v>{value:.16G}</v></c>')
+                elif kind is _dt.date and value >= _FIRST_PLAIN_DATE and not self.date_1904:
+                    add(f'<c r="{letter}{r}" s="{s}"><v>{value.toordinal() - _SERIAL_OFFSET}</v></c>')
+                elif isinstance(value, (_dt.date, _dt.datetime)):
+                    serial = _datetime_to_excel_datetime(value, self.date_1904, self.remove_timezone)
+                    add(f'<c r="{letter}{r}" s="{s}"><v>{serial:.16G}</v></c>')
+                else:  # NaN, infinity or another type: its text
+                    value = self._escape_data(self._escape_control_characters(str(value)))
+                    add(f'<c r="{letter}{r}" s="{s}" t="inlineStr"><is><t>{value}</t></is></c>')
+            add("</row>")
+            self.fh.write("".join(out))
+            self._check_dimensions(row, 0)
+            self._check_dimensions(row, len(values) - 1)
+
+        def _letters(self, n: int) -> list[str]:
+            letters = getattr(self, "_col_letters", None)
+            if letters is None or len(letters) < n:
+                letters = self._col_letters = [xl_col_to_name(i) for i in range(max(n, 1))]
+            return letters[:n] if len(letters) != n else letters
+
         def merge_only(self, first_row: int, first_col: int, last_row: int, last_col: int) -> None:
             """Merge a range whose cells the caller writes itself, in row order."""
             self.merge.append([first_row, first_col, last_row, last_col])
-
-        def forget_row(self, row: int) -> None:
-            """Drop what is kept about ``row`` once it is on disk (memory stays flat over many rows)."""
-            self.row_info.pop(row, None)
-            self.row_sizes.pop(row, None)
 
         def discard(self) -> None:
             """Close and remove the temp file of the rows (a workbook that is never saved)."""

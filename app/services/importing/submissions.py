@@ -30,6 +30,7 @@ from sqlalchemy import case as sql_case
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.services.auth import MERGE, require
 from app.services.importing.manifest import (
     NIL_KIND,
     PERIOD,
@@ -148,6 +149,7 @@ def record_submission(session: Session, ctx, result) -> int | None:
     ref = ctx.orgs.default
     if info is None or (ref is None and not info.sender_label):
         return None
+    require(session, MERGE)  # 汇总下级报送: 统计/审核 and 管理员 (issue 16)
     org = None
     if ref is not None and ref.id is None and ref.how == "sender":
         ctx.orgs.ensure(ref, ctx)  # a file with no rows still names its sender: the board needs the row
@@ -199,6 +201,7 @@ def register_nil_report(session_factory: sessionmaker[Session], path: Path | str
     if not info.sender_label:
         raise ImportFileError("零上报文件没有注明报送单位，无法登记。")
     with session_factory.begin() as s:
+        require(s, MERGE)
         org = _match_org(s, info)
         if org is None:
             from app.services.importing.orgs import guess_org_kind

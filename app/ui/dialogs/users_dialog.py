@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -189,27 +188,6 @@ class UsersDialog(QDialog):
     def _set_logins(self, on: bool) -> None:
         if not self._run(self.service.set_logins_enabled, on):
             self.reload()
-        elif on:
-            QMessageBox.information(self, self.tr("启用登录"), self.tr("已启用登录：下次启动时需要输入用户名和密码。"))
+        else:
+            self.message.setText(self.tr("已启用登录：下次启动时需要输入用户名和密码。") if on else self.tr("已停用登录。"))
 
-
-def install_account_menu(window: Any, ctx: Any) -> None:
-    """The 账户 menu (module hook, app.ui.modules): 修改密码 for the logged-in user, 用户管理 for 管理员
-    (or anyone while logins are off, to set up the first users)."""
-    from app.services.auth import USERS, current_principal
-    from app.ui.dialogs.login_dialog import ChangePasswordDialog
-
-    bar = window.menuBar() if hasattr(window, "menuBar") else None
-    if bar is None or ctx.session_factory is None:
-        return
-    principal = current_principal(ctx.session_factory)
-    menu = bar.addMenu(window.tr("账户"))
-    if not principal.local:
-        who = menu.addAction(f"{principal.display_name}（{principal.role_label}）")
-        who.setEnabled(False)
-        menu.addAction(window.tr("修改密码…")).triggered.connect(
-            lambda: ChangePasswordDialog(ctx.session_factory, current_principal(ctx.session_factory), window).exec())
-    if principal.has(USERS):
-        sqlite = ctx.engine is None or ctx.engine.dialect.name == "sqlite"
-        menu.addAction(window.tr("用户管理…")).triggered.connect(
-            lambda: UsersDialog(ctx.session_factory, window, sqlite=sqlite).exec())

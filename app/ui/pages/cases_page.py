@@ -13,11 +13,10 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QModelIndex, QStandardPaths, Qt, QTimer
+from PySide6.QtCore import QByteArray, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -52,7 +51,12 @@ from app.ui.models.case_table_model import (
     CaseTableModel,
 )
 from app.ui.pages.import_opener import add_import_button
-from app.ui.settings_store import LAST_EXPORT_DIR, Setting, SettingsStore
+from app.ui.settings_store import (
+    Setting,
+    SettingsStore,
+    export_start_dir,
+    remember_export_dir,
+)
 from app.ui.widgets.fit_screen import stretch_column
 
 log = logging.getLogger(__name__)
@@ -458,11 +462,7 @@ class CasesPage(QWidget):
             return None, f"导出模块加载失败：{type(exc).__name__}: {exc}"
 
     def _start_dir(self) -> Path:
-        saved = self.settings.get(LAST_EXPORT_DIR)
-        if saved and Path(saved).is_dir():
-            return Path(saved)
-        docs = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        return Path(docs) if docs else Path.home()
+        return export_start_dir(self.settings, LEDGER_KIND)  # this kind's last folder, else 文档
 
     def ask_ledger_options(self, kind: Any) -> tuple[Path, bool] | None:
         """Ask whether to export ID numbers whole, then where to save; ``None`` when cancelled."""
@@ -479,7 +479,11 @@ class CasesPage(QWidget):
         box.exec()
         if box.clickedButton() is not go:
             return None
-        name = f"{getattr(kind, 'title', '调解案件登记台账')}_{date.today():%Y%m%d}.xlsx"
+        from app.ui.widgets.export_done import export_file_name, org_short_name, period_label
+
+        params = self.ledger_params(flt)
+        org = org_short_name(self.ctx.session_factory, params.get("org")) if params.get("org") else ""
+        name = export_file_name(getattr(kind, "title", "调解案件登记台账"), ".xlsx", org, period_label(params))
         path, _f = QFileDialog.getSaveFileName(self, "导出台账", str(self._start_dir() / name), "Excel 工作簿 (*.xlsx)")
         if not path:
             return None
@@ -501,7 +505,7 @@ class CasesPage(QWidget):
             if answer is None:
                 return None
             target, full = answer
-        self.settings.set(LAST_EXPORT_DIR, str(target.parent))
+        remember_export_dir(self.settings, LEDGER_KIND, target.parent)
         from app.core.progress import CancelToken
         from app.exports.registry import ExportRequest, run_export
         from app.ui.ops import run_in_background
@@ -522,10 +526,13 @@ class CasesPage(QWidget):
         dialog.canceled.connect(lambda: self._cancel_export(token, dialog))
         self.progress_dialog = dialog
 
+        requests: list[Any] = []
+
         def job(progress: Callable[[int, int, str], None]) -> Any:  # worker thread: no widgets here
             request = ExportRequest(
                 session_factory=session_factory, out=target, params=params, progress=progress, cancel=token
             )
+            requests.append(request)
             return run_export(kind.name, request)
 
         def on_progress(done: int, total: int, text: str) -> None:
@@ -537,7 +544,10 @@ class CasesPage(QWidget):
 
         def on_success(result: Any) -> None:
             path = result if isinstance(result, Path) else target
-            show_message(self, QMessageBox.Icon.Information, "导出完成", f"台账已导出到：\n{path}")
+            from app.ui.widgets.export_done import show_export_done
+
+            warnings = list(getattr(requests[0], "warnings", None) or ()) if requests else []
+            show_export_done(self, "导出完成", f"台账已导出到：\n{path}", path, warnings)
 
         def on_failure(message: str) -> None:
             if token.cancelled:

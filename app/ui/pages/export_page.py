@@ -3,6 +3,12 @@
 The export kinds come from ``app.exports.registry`` (``load_builtin_kinds()``, ``all_kinds()``); each kind has
 ``name``, ``title``, ``fmt``, ``description``, ``options`` and ``run(ExportRequest)``. The registry is loaded the
 first time the page is shown, not at start-up, because export modules may pull in python-docx / openpyxl.
+
+Every option is a Chinese drop-down, check box, date picker or case picker (:mod:`.export_options`); the options
+are checked before a file is asked for (:func:`check_params`, and for a per-case document whether the case's
+state allows it); the save dialog opens in the folder last used for that kind and suggests a name with the
+案号, the organization's short name and the period; the message afterwards offers 打开文件 / 打开所在文件夹 /
+打印 (:func:`app.ui.widgets.export_done.show_export_done`).
 """
 
 from __future__ import annotations
@@ -14,15 +20,23 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths, Qt, QTimer, QUrl
-from PySide6.QtGui import QColor, QDesktopServices, QShowEvent
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor, QShowEvent
 from PySide6.QtWidgets import QFileDialog, QListWidgetItem, QMessageBox, QProgressDialog, QWidget
 
 from app.core.context import AppContext
 from app.ui.forms.ui_export_page import Ui_ExportPage
 from app.ui.ops import BackgroundOp, run_in_background
-from app.ui.pages.export_options import OptionEditor, OrganizationChoices, make_editor
-from app.ui.settings_store import LAST_EXPORT_DIR, SettingsStore
+from app.ui.pages.export_options import (
+    OptionEditor,
+    OrganizationChoices,
+    ServiceChoices,
+    clean_text,
+    make_editor,
+)
+from app.ui.settings_store import SettingsStore, export_start_dir, remember_export_dir
+from app.ui.widgets.case_picker import CasePicker, case_search
+from app.ui.widgets.export_done import export_file_name, org_short_name, period_label, show_export_done
 
 log = logging.getLogger(__name__)
 
@@ -37,9 +51,6 @@ FORMAT_FILTERS = {
     "json": "JSON 文件 (*.json)",
 }
 FORMAT_NAMES = {"docx": "Word 文档", "xlsx": "Excel 工作簿", "csv": "CSV 文件", "pdf": "PDF 文件", "zip": "压缩包"}
-
-# A file name may not contain these on Windows.
-_BAD_FILENAME_CHARS = str.maketrans({c: "_" for c in '\\/:*?"<>|'})
 
 
 def load_export_kinds() -> tuple[list[Any], str | None]:
@@ -63,12 +74,27 @@ def load_export_kinds() -> tuple[list[Any], str | None]:
         return [], f"导出类型加载失败：{type(exc).__name__}: {exc}"
 
 
-def suggested_file_name(kind: Any, today: dt.date | None = None) -> str:
-    """E.g. ``调解案件台账_20261124.xlsx``."""
-    today = today or dt.date.today()
-    title = str(getattr(kind, "title", "") or getattr(kind, "name", "导出")).translate(_BAD_FILENAME_CHARS)
-    fmt = str(getattr(kind, "fmt", "") or "").lstrip(".")
-    return f"{title}_{today:%Y%m%d}" + (f".{fmt}" if fmt else "")
+def suggested_file_name(kind: Any, today: dt.date | None = None, parts: tuple[str, ...] = ()) -> str:
+    """E.g. ``调解协议书_（2026）南市调字第0012号.docx``, ``调解案件登记台账_南市调解中心_2026年第四季度.xlsx``;
+    without parts ``调解案件台账_20261124.xlsx``."""
+    title = str(getattr(kind, "title", "") or getattr(kind, "name", "导出"))
+    fmt = str(getattr(kind, "fmt", "") or "")
+    return export_file_name(title, fmt, *parts, today=today)
+
+
+def check_params(kind: Any, params: dict[str, Any]) -> list[str]:
+    """Problems with the chosen options that the export would refuse, found before a file is asked for."""
+    problems: list[str] = []
+    names = {getattr(o, "name", "") for o in getattr(kind, "options", ()) or ()}
+    start, end = params.get("date_from"), params.get("date_to")
+    if isinstance(start, dt.date) and isinstance(end, dt.date) and start > end:
+        problems.append("日期范围有误：开始日期晚于结束日期")
+    if "year" in names and not params.get("year") and (params.get("quarter") or params.get("month")):
+        problems.append("选择季度或月份时，请同时选择年度")
+    month = params.get("month")
+    if month is not None and not 1 <= int(month) <= 12:
+        problems.append("月份应为 1 至 12")
+    return problems
 
 
 def collect_params(editors: list[OptionEditor]) -> tuple[dict[str, Any], list[str]]:
@@ -140,6 +166,7 @@ class ExportPage(QWidget):
         self.option_editors: list[OptionEditor] = []
         self._cancel_token: Any = None
         self._organizations: list[tuple[str, str]] | None = None
+        self._service_choices: ServiceChoices | None = None
         self.ui.kind_list.currentItemChanged.connect(self._show_selected)
         self.ui.kind_list.itemDoubleClicked.connect(lambda _item: self.start_export())
         self.ui.export_button.clicked.connect(self.start_export)
@@ -180,7 +207,7 @@ class ExportPage(QWidget):
             for kind in members:
                 item = QListWidgetItem(str(getattr(kind, "title", kind)))
                 item.setData(KIND_ROLE, kind)
-                item.setToolTip(str(getattr(kind, "description", "") or ""))
+                item.setToolTip(clean_text(str(getattr(kind, "description", "") or "")))
                 ui.kind_list.addItem(item)
                 if first_kind_row < 0:
                     first_kind_row = ui.kind_list.count() - 1
@@ -226,7 +253,7 @@ class ExportPage(QWidget):
         fmt = str(getattr(kind, "fmt", "") or "")
         ui.kind_title_label.setText(str(getattr(kind, "title", "")))
         ui.kind_format_label.setText(self.tr("文件格式：") + FORMAT_NAMES.get(fmt, fmt.upper() or "—"))
-        ui.kind_description_label.setText(str(getattr(kind, "description", "") or ""))
+        ui.kind_description_label.setText(clean_text(str(getattr(kind, "description", "") or "")))
         ui.export_button.setEnabled(self.current_op is None)
 
     def _build_option_editors(self, kind: Any | None) -> None:
@@ -235,11 +262,21 @@ class ExportPage(QWidget):
             form.removeRow(0)
         self.option_editors = []
         for option in (getattr(kind, "options", None) or ()) if kind is not None else ():
-            editor = make_editor(option, organizations=self._organization_choices)
+            editor = make_editor(option, organizations=self._organization_choices, choices=self._choices,
+                                 cases=self._case_search)
             label = editor.label + ("（必填）" if editor.required else "") + "："
             form.addRow(label, editor.widget)
             self.option_editors.append(editor)
         self.ui.options_box.setVisible(bool(self.option_editors))
+
+    def _choices(self, source: str) -> list[tuple[str, str]]:
+        """Value lists of the drop-downs (案件状态, 争议类型, 案件来源 …), read once."""
+        if self._service_choices is None:
+            self._service_choices = ServiceChoices(self._ctx.session_factory)
+        return self._service_choices(source)
+
+    def _case_search(self, text: str) -> list[Any]:
+        return case_search(self._ctx.session_factory)(text)
 
     def _organization_choices(self) -> OrganizationChoices:
         """Organizations for the 调解组织 option, read once through the service layer (never SQL here)."""
@@ -256,14 +293,21 @@ class ExportPage(QWidget):
         return self._organizations
 
     # --- running an export ---------------------------------------------------------------------------
-    def _start_dir(self) -> Path:
-        saved = self._settings.get(LAST_EXPORT_DIR)
-        if saved and Path(saved).is_dir():
-            return Path(saved)
-        documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-        return Path(documents) if documents else Path.home()
+    def _start_dir(self, kind: Any = None) -> Path:
+        return export_start_dir(self._settings, str(getattr(kind, "name", "") or "other"))
 
-    def ask_target(self, kind: Any) -> Path | None:
+    def name_parts(self, params: dict[str, Any]) -> tuple[str, ...]:
+        """What tells this file from others of its kind: the case's 案号, the organization, the period."""
+        parts = []
+        for editor in self.option_editors:
+            if isinstance(editor.widget, CasePicker) and editor.widget.chosen_case_no():
+                parts.append(editor.widget.chosen_case_no())
+        if params.get("org"):
+            parts.append(org_short_name(self._ctx.session_factory, params["org"]))
+        parts.append(period_label(params))
+        return tuple(p for p in parts if p)
+
+    def ask_target(self, kind: Any, params: dict[str, Any] | None = None) -> Path | None:
         """Ask where to save; returns None if the user cancelled."""
         fmt = str(getattr(kind, "fmt", "") or "").lstrip(".")
         filters = [FORMAT_FILTERS.get(fmt, f"{fmt.upper()} 文件 (*.{fmt})")] if fmt else []
@@ -271,7 +315,7 @@ class ExportPage(QWidget):
         path, _selected = QFileDialog.getSaveFileName(
             self,
             self.tr("导出“{title}”").format(title=getattr(kind, "title", "")),
-            str(self._start_dir() / suggested_file_name(kind)),
+            str(self._start_dir(kind) / suggested_file_name(kind, parts=self.name_parts(params or {}))),
             ";;".join(filters),
         )
         if not path:
@@ -290,11 +334,33 @@ class ExportPage(QWidget):
             self._show_message(QMessageBox.Icon.Warning, self.tr("请补充导出条件"),
                                self.tr("请先填写：{items}").format(items="、".join(missing)))
             return
-        target = self.ask_target(kind)
+        problems = check_params(kind, params) + self._case_refusals(kind, params)
+        if problems:
+            self._show_message(QMessageBox.Icon.Warning, self.tr("请检查导出条件"), "\n".join(problems))
+            return
+        target = self.ask_target(kind, params)
         if target is None:
             return
-        self._settings.set(LAST_EXPORT_DIR, str(target.parent))
+        remember_export_dir(self._settings, str(getattr(kind, "name", "") or "other"), target.parent)
         self.run_export(kind, target, params)
+
+    def _case_refusals(self, kind: Any, params: dict[str, Any]) -> list[str]:
+        """For a per-case document: why the chosen case's state does not allow it (the kind's own rules)."""
+        from app.ui.dialogs.case.documents import DOCUMENT_KINDS, document_refusal
+
+        name = str(getattr(kind, "name", ""))
+        case_id = str(params.get("case") or "")
+        if name not in dict(DOCUMENT_KINDS) or not case_id.isdigit():
+            return []
+        try:
+            from app.services.cases import CaseService
+
+            view = CaseService(self._ctx.session_factory).get_case(int(case_id))
+        except Exception:  # the export itself says what is wrong with the case
+            log.info("case %s not readable before export", case_id, exc_info=True)
+            return []
+        reason = document_refusal(view.case, name)
+        return [reason] if reason else []
 
     def run_export(self, kind: Any, target: Path, params: dict[str, Any] | None = None) -> BackgroundOp | None:
         """Run ``kind`` into ``target`` in the background, with a cancellable progress dialog."""
@@ -321,10 +387,13 @@ class ExportPage(QWidget):
         dialog.canceled.connect(lambda: self._cancel(token, dialog))
         self.progress_dialog = dialog
 
+        requests: list[Any] = []
+
         def job(progress: Callable[[int, int, str], None]) -> Any:  # runs on a worker thread
             request = ExportRequest(
                 session_factory=session_factory, out=target, params=params, progress=progress, cancel=token
             )
+            requests.append(request)
             return run_export(kind.name, request)  # checks the required options, then kind.run
 
         def on_progress(done: int, total: int, text: str) -> None:
@@ -339,7 +408,9 @@ class ExportPage(QWidget):
             job,
             parent=self,
             on_progress=on_progress,
-            on_success=lambda result: self._export_succeeded(title, target, result),
+            on_success=lambda result: self._export_succeeded(
+                title, target, result, list(getattr(requests[0], "warnings", None) or ()) if requests else []
+            ),
             on_failure=lambda message: self._export_failed(title, message, token.cancelled),
         )
         self.current_op.done.connect(self._export_done)
@@ -366,19 +437,17 @@ class ExportPage(QWidget):
             self.progress_dialog = None
         self.ui.export_button.setEnabled(self.current_kind() is not None)
 
-    def _export_succeeded(self, title: str, target: Path, result: Any) -> None:
+    def _export_succeeded(self, title: str, target: Path, result: Any, warnings: list[str] | None = None) -> None:
         path = result if isinstance(result, Path) else target
-        box = self._make_message(
-            QMessageBox.Icon.Information,
+        box = show_export_done(
+            self,
             self.tr("导出完成"),
             self.tr("“{title}”已导出到：\n{path}").format(title=title, path=path),
+            path,
+            warnings or (),
         )
-        open_button = box.addButton(self.tr("打开所在文件夹"), QMessageBox.ButtonRole.ActionRole)
-        box.addButton(QMessageBox.StandardButton.Close)
-        open_button.clicked.connect(
-            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(Path(path).parent)))
-        )
-        box.open()
+        self.message_box = box
+        box.destroyed.connect(lambda: setattr(self, "message_box", None))
 
     def _export_failed(self, title: str, message: str, cancelled: bool) -> None:
         if cancelled:

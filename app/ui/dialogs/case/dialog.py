@@ -272,6 +272,7 @@ class CaseDialog(
         typical.triggered.connect(lambda _checked=False: self.export_document("typical-case", "典型案例"))
         menu.addAction(typical)
         menu.setToolTipsVisible(True)
+        menu.aboutToShow.connect(self.update_document_actions)  # grey out what the case's state does not allow
         self.ui.documents_button.setMenu(menu)
         self.documents_menu = menu
         self.typical_case_dialog: Any = None

@@ -1,6 +1,11 @@
 """The case form's actions and documents: opening an action's small dialog, and exporting the per-case
 documents (and the 典型案例) through the export registry in the background.
 
+The 打印/导出文书 menu greys out the documents the case's state does not allow (:func:`document_refusal`, the
+same rules the export kinds refuse with), the reason as the tool tip; the save dialog opens in the folder last
+used for that document and suggests 「调解协议书_（2026）南市调字第0012号.docx」; the message afterwards offers
+打开文件 / 打开所在文件夹 / 打印 (:func:`app.ui.widgets.export_done.show_export_done`).
+
 A mixin of :class:`~app.ui.dialogs.case.dialog.CaseDialog`; it uses the dialog's ``ui`` and state."""
 
 from __future__ import annotations
@@ -14,6 +19,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QProgressDialog
 
 from app.ui.dialogs.case_actions import ACTION_DIALOGS, ActionDialog, show_message
+from app.ui.settings_store import SettingsStore, export_start_dir, remember_export_dir
+from app.ui.widgets.export_done import export_file_name, show_export_done
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +34,37 @@ DOCUMENT_KINDS: tuple[tuple[str, str], ...] = (
     ("termination-notice", "终止调解通知书"),
     ("return-visit", "回访记录"),
 )
+
+#: Close types after which a 终止调解通知书 is written (as app/exports/kinds/case_documents.py).
+TERMINATION_CLOSE_TYPES = ("terminated", "failed", "withdrawn", "settled_withdrawn")
+
+
+def document_refusal(case: Any, name: str) -> str | None:
+    """Why the per-case document ``name`` cannot be made for ``case`` now (Chinese), or ``None`` when it can.
+
+    ``case`` is a ``Case`` with its sessions, agreement and return visits loaded (a ``CaseView.case``); the rules
+    are the export kinds' own refusals (app/exports/kinds/case_documents.py), asked before any file is chosen."""
+    if case is None:
+        return "请先登记案件。"
+    if getattr(case, "deleted_at", None) is not None:
+        return "案件已删除。"
+    status = str(getattr(case, "status", "") or "")
+    close_type = getattr(case, "close_type", None)
+    if name == "oral-application" and getattr(case, "apply_mode", None) != "oral":
+        return "只有口头申请的案件才有口头申请记录。"
+    if name == "mediation-record" and not list(getattr(case, "sessions", None) or ()):
+        return "该案件还没有调解记录（添加调解记录后可导出）。"
+    if name == "agreement" and getattr(case, "agreement", None) is None:
+        return "只有达成调解协议的案件才有调解协议书。"
+    if name == "rejection-notice" and status != "rejected" and getattr(case, "rejected_on", None) is None:
+        return "只有不予受理的案件才有不予受理通知书。"
+    if name == "termination-notice" and close_type not in TERMINATION_CLOSE_TYPES:
+        if close_type == "agreed":
+            return "该案件已达成调解协议，没有终止调解通知书。"
+        return "只有终止调解（调解不成、撤回等结案）的案件才有终止调解通知书。"
+    if name == "return-visit" and not list(getattr(case, "return_visits", None) or ()):
+        return "该案件还没有回访记录（记录回访后可导出）。"
+    return None
 
 
 class DocumentsMixin:
@@ -63,6 +101,34 @@ class DocumentsMixin:
         self._show_warnings(warnings)
 
     # --- documents ------------------------------------------------------------------------------------
+    def update_document_actions(self) -> None:
+        """Grey out the documents the case's state does not allow, the reason as the tool tip."""
+        menu = getattr(self, "documents_menu", None)
+        if menu is None:
+            return
+        case = self.view.case if self.view is not None else None
+        for action in menu.actions():
+            name = action.data()
+            if name not in dict(DOCUMENT_KINDS):
+                continue
+            reason = document_refusal(case, name)
+            action.setEnabled(reason is None)
+            action.setToolTip(reason or f"导出{action.text()}（Word 文档）")
+
+    def _export_settings(self) -> SettingsStore | None:
+        """The settings store of the window the form belongs to (the last folder per document is kept there)."""
+        widget: Any = self
+        while widget is not None:
+            store = getattr(widget, "settings", None)
+            if isinstance(store, SettingsStore):
+                return store
+            widget = widget.parent()
+        try:
+            return SettingsStore()
+        except Exception:
+            log.info("settings not available", exc_info=True)
+            return None
+
     def document_kind(self, name: str) -> tuple[Any | None, str | None]:
         """The export kind ``name`` from the registry, or a message saying why it is not available."""
         try:
@@ -94,16 +160,21 @@ class DocumentsMixin:
         dlg.open()
         return dlg
 
-    def ask_document_target(self, title: str, suffix: str) -> Path | None:
-        case_no = (self.view.case.case_no if self.view else "") or "新案件"
-        safe = case_no.translate(str.maketrans({c: "_" for c in '\\/:*?"<>|'}))
+    def ask_document_target(self, title: str, suffix: str, name: str = "") -> Path | None:
+        case = self.view.case if self.view else None
+        case_no = (case.case_no if case is not None else "") or (f"案件{case.id}" if case is not None else "新案件")
+        settings = self._export_settings()
+        start = export_start_dir(settings, name or title)
+        filters = "Excel 工作簿 (*.xlsx)" if suffix == ".xlsx" else f"Word 文档 (*{suffix})"
         path, _f = QFileDialog.getSaveFileName(
-            self, f"导出{title}", str(Path.home() / f"{title}_{safe}{suffix}"), f"Word 文档 (*{suffix})"
+            self, f"导出{title}", str(start / export_file_name(title, suffix, case_no)), filters
         )
         if not path:
             return None
         target = Path(path)
-        return target if target.suffix.lower() == suffix else target.with_name(target.name + suffix)
+        target = target if target.suffix.lower() == suffix else target.with_name(target.name + suffix)
+        remember_export_dir(settings, name or title, target.parent)
+        return target
 
     def export_document(self, name: str, title: str, target: Path | None = None) -> Any:
         if self.view is None:
@@ -112,7 +183,12 @@ class DocumentsMixin:
         if kind is None:
             show_message(self, QMessageBox.Icon.Information, f"无法生成{title}", problem or "")
             return None
-        target = target or self.ask_document_target(title, kind.suffix)
+        if target is None:
+            refusal = document_refusal(self.view.case, name)
+            if refusal is not None:  # say so before a file is chosen, not after
+                show_message(self, QMessageBox.Icon.Information, f"无法生成{title}", refusal)
+                return None
+            target = self.ask_document_target(title, kind.suffix, name)
         if target is None:
             return None
         from app.core.progress import CancelToken
@@ -127,9 +203,12 @@ class DocumentsMixin:
         progress.setMinimumDuration(400)
         progress.canceled.connect(token.cancel)
 
+        requests: list[Any] = []
+
         def job(report: Callable[[int, int, str], None]) -> Path:
             request = ExportRequest(session_factory=session_factory, out=target, params=params, progress=report,
                                     cancel=token)
+            requests.append(request)
             return run_export(kind.name, request)
 
         def done() -> None:
@@ -139,7 +218,8 @@ class DocumentsMixin:
 
         def ok(result: Any) -> None:
             path = result if isinstance(result, Path) else target
-            show_message(self, QMessageBox.Icon.Information, f"{title}已生成", f"已保存到：\n{path}")
+            warnings = list(getattr(requests[0], "warnings", None) or ()) if requests else []
+            show_export_done(self, f"{title}已生成", f"{title}已保存到：\n{path}", path, warnings)
 
         def failed(message: str) -> None:
             show_message(self, QMessageBox.Icon.Warning, f"无法生成{title}", message)
