@@ -107,6 +107,8 @@ def test_export_audit_log_xlsx(migrated_db, cal, tmp_path):
     wb = openpyxl.load_workbook(out)
     ws = wb.worksheets[0]
     values = [[c.value for c in row] for row in ws.iter_rows()]
+    assert values[0][0] == "操作日志" and case_no in values[1][0]
+    values = values[2:]
     assert values[0][:4] == ["时间", "操作人", "用户名", "操作"]
     assert [v[3] for v in values[1:]] == ["登记案件", "修改登记信息", "受理", "删除"]
     assert values[-1][8] == "重复登记"

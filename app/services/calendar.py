@@ -1,10 +1,12 @@
-"""Working-day calendar built from the State Council's yearly holiday notices (no Qt, no database).
+"""Working-day calendar built from the State Council's yearly holiday notices (no Qt).
 
-The data file ``resources/holidays-cn.json`` lists, per year, the holiday ranges (放假, inclusive) and the
+The bundled file ``resources/holidays-cn.json`` lists, per year, the holiday ranges (放假, inclusive) and the
 weekend days that are working days (调休上班).  A working day is a Monday–Friday outside every holiday range,
-or any listed make-up day.  The file is edited by the office every November when the next notice comes out;
-when a deadline reaches a year the file does not cover, the result says so (and only Monday–Friday are
-counted there) instead of silently guessing (domain.md §3).
+or any listed make-up day.  Years the office enters itself (设置 → 节假日, :mod:`app.services.holidays`) are
+``AppSetting`` rows ``holidays:YYYY`` in the database (they travel with its backups); given a session factory,
+:meth:`WorkCalendar.load` reads those first and the file for the other years.  When a deadline reaches a year
+neither covers, the result says so (and only Monday–Friday are counted there) instead of silently guessing
+(domain.md §3).
 
 Two ways of counting (forms.md §6.2):
 
@@ -28,10 +30,14 @@ __all__ = [
     "Deadline",
     "Holiday",
     "WorkCalendar",
+    "merge_years",
+    "stored_years",
     "uncovered_warning",
 ]
 
 CALENDAR_FILE = "holidays-cn.json"
+#: ``AppSetting`` key of a year entered in the app: ``holidays:2027`` → the year's entry as in the file.
+DB_KEY_PREFIX = "holidays:"
 
 
 class CalendarError(Exception):
@@ -108,12 +114,38 @@ class WorkCalendar:
                 days[d] = h.name
                 d += timedelta(days=1)
         self._holiday_days = days
+        #: Years whose arrangement came from the database (entered in the app), not the bundled file.
+        self.db_years: frozenset[int] = frozenset()
+
+    def update_from(self, other: WorkCalendar) -> None:
+        """Take ``other``'s holidays in place (holders of this object, e.g. a case service and its table
+        model, see the years just entered without being rebuilt)."""
+        self.__dict__.update(other.__dict__)
 
     # -- loading -------------------------------------------------------------------------------
 
     @classmethod
-    def load(cls, path: Path | str | None = None) -> WorkCalendar:
-        """Read the calendar from ``path`` (default ``resources/holidays-cn.json``)."""
+    def load(cls, path: Path | str | None = None, *, session_factory: Any = None) -> WorkCalendar:
+        """Read the calendar from ``path`` (default ``resources/holidays-cn.json``); with ``session_factory``
+        the years entered in the app replace the file's (a database that cannot be read adds none)."""
+        data = cls.read_file(path)
+        if session_factory is not None:
+            try:
+                with session_factory() as session:
+                    stored = stored_years(session)
+            except Exception:  # an old schema, a damaged or locked file: the bundled years still count
+                import logging
+
+                logging.getLogger(__name__).info("holiday years in the database not readable", exc_info=True)
+                stored = {}
+            data = merge_years(data, stored)
+        cal = cls.from_data(data)
+        cal.db_years = frozenset(stored_year_numbers(data))
+        return cal
+
+    @staticmethod
+    def read_file(path: Path | str | None = None) -> dict[str, Any]:
+        """The parsed bundled file (``CalendarError`` when it is missing or not JSON)."""
         if path is None:
             from app.core.paths import resource_path
 
@@ -125,7 +157,9 @@ class WorkCalendar:
             raise CalendarError(f"找不到节假日文件：{path}") from None
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise CalendarError(f"节假日文件无法读取或格式错误：{path}（{exc}）") from None
-        return cls.from_data(data)
+        if not isinstance(data, dict):
+            raise CalendarError("节假日文件格式错误：缺少“years”")
+        return data
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> WorkCalendar:
@@ -240,3 +274,38 @@ class WorkCalendar:
     def __repr__(self) -> str:
         years = ", ".join(str(y) for y in self.covered_years)
         return f"<WorkCalendar years=[{years}] holidays={len(self.holidays)}>"
+
+
+# --- years entered in the app (AppSetting rows) ---------------------------------------------------------
+
+
+def stored_years(session: Any) -> dict[int, dict[str, Any]]:
+    """The years entered in the app: ``{2027: {"source": …, "holidays": [[s, e, name]], "make_up_workdays": […]}}``."""
+    from sqlalchemy import select
+
+    from db.models import AppSetting
+
+    rows = session.execute(select(AppSetting.key, AppSetting.value).where(AppSetting.key.like(DB_KEY_PREFIX + "%")))
+    out: dict[int, dict[str, Any]] = {}
+    for key, value in rows:
+        try:
+            year = int(str(key)[len(DB_KEY_PREFIX):])
+        except ValueError:
+            continue
+        if isinstance(value, dict):
+            out[year] = dict(value, stored=True)
+    return dict(sorted(out.items()))
+
+
+def merge_years(data: Mapping[str, Any], stored: Mapping[int, Mapping[str, Any]]) -> dict[str, Any]:
+    """The file's data with the stored years replacing (or adding to) its years."""
+    years = dict(data.get("years") or {}) if isinstance(data.get("years"), Mapping) else {}
+    for year, entry in stored.items():
+        years[str(year)] = dict(entry, stored=True)
+    return {**data, "years": years}
+
+
+def stored_year_numbers(data: Mapping[str, Any]) -> list[int]:
+    """Years of merged data that came from the database."""
+    years = data.get("years") or {}
+    return [int(k) for k, v in years.items() if isinstance(v, Mapping) and v.get("stored")]

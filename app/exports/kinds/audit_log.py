@@ -13,10 +13,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from app.exports.registry import ExportError, ExportKind, ExportOption, ExportRequest, register
+from app.services.auth.audit_log import ACTION_LABELS
 
 HEADERS = ("时间", "操作人", "用户名", "操作", "对象", "案号", "说明", "修改内容（修改前 → 修改后）", "理由")
 WIDTHS = (20, 12, 12, 14, 10, 24, 40, 60, 24)
 MAX_ROWS = 1_000_000
+HEADER_ROW = 3  # title, unit and filter, then the column headers
 
 
 def _filter(params: dict):
@@ -29,6 +31,13 @@ def _filter(params: dict):
         raise ExportError("日期范围有误：开始日期晚于结束日期")
     return AuditFilter(user=str(params.get("user") or "").strip(), case=params.get("case") or None,
                        date_from=date_from, date_to=date_to, action=str(params.get("action") or "").strip())
+
+
+def _described(flt) -> str:
+    parts = [f"操作人：{flt.user}" if flt.user else "", f"案件：{flt.case}" if flt.case else "",
+             f"日期：{flt.date_from or '不限'} 至 {flt.date_to or '不限'}" if flt.date_from or flt.date_to else "",
+             f"操作：{ACTION_LABELS.get(flt.action, flt.action)}" if flt.action else ""]
+    return "筛选条件：" + ("；".join(p for p in parts if p) or "全部")
 
 
 def run(request: ExportRequest) -> Path:
@@ -50,10 +59,12 @@ def run(request: ExportRequest) -> Path:
     wb = Workbook()
     ws = wb.active
     ws.title = "操作日志"
+    append_row(ws, ["操作日志"])
+    append_row(ws, ["　".join(x for x in (str(request.params.get("unit") or "").strip(), _described(flt)) if x)])
     append_row(ws, HEADERS)
     for i, width in enumerate(WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
-    ws.freeze_panes = "A2"
+    ws.freeze_panes = f"A{HEADER_ROW + 1}"
     for n, row in enumerate(rows, start=1):
         append_row(ws, [
             row.at.strftime("%Y-%m-%d %H:%M:%S") if row.at else "",
@@ -82,6 +93,7 @@ KIND = register(
             ExportOption("date_from", "日期自", kind="date"),
             ExportOption("date_to", "日期至", kind="date"),
             ExportOption("action", "操作（代码，如 close、edit）"),
+            ExportOption("unit", "单位名称（写在表头）"),
         ),
         run=run,
     )

@@ -42,7 +42,7 @@ class CaseServiceBase:
         clock: Callable[[], date] | None = None,
     ) -> None:
         self._sf = session_factory
-        self.calendar = calendar if calendar is not None else WorkCalendar.load()
+        self.calendar = calendar if calendar is not None else WorkCalendar.load(session_factory=session_factory)
         self.user_login = user_login
         self._clock = clock or date.today
 

@@ -1,5 +1,7 @@
 """设置: the 业务规则 kept with the data (editable, saved through :mod:`app.services.business_rules` in one
-transaction), and read-only facts about this installation (version, data file, settings file, holiday calendar).
+transaction, with 「公文字体」 and 「未结案用语」 from :mod:`.settings_docs`), the 节假日 of each year (entered in
+the app, :mod:`.settings_holidays`), and read-only facts about this installation (version, data file, settings
+file).
 
 The page is built lazily by the main window, possibly before the database is open: the rules are read the
 first time the page is shown with the database open (:meth:`SettingsPage.load_rules`).
@@ -48,6 +50,7 @@ class HolidayCoverage:
     years: list[int] = field(default_factory=list)
     sources: dict[int, str] = field(default_factory=dict)
     error: str | None = None
+    stored: list[int] = field(default_factory=list)  # years entered in the app (database)
 
     def missing_after(self, year: int) -> list[int]:
         """Years from ``year`` to ``year + 1`` that the file does not cover."""
@@ -70,6 +73,32 @@ def read_holiday_coverage(path: Path) -> HolidayCoverage:
         coverage.error = f"节假日日历文件无法读取（{type(exc).__name__}: {exc}）。"
     coverage.years.sort()
     return coverage
+
+
+def add_stored_years(coverage: HolidayCoverage, years: list[Any]) -> HolidayCoverage:
+    """``coverage`` with the years entered in the app (:class:`app.services.holidays.HolidayYear`)."""
+    for y in years:
+        if y.stored:
+            coverage.stored.append(y.year)
+            if y.year not in coverage.years:
+                coverage.years.append(y.year)
+            if y.source:
+                coverage.sources[y.year] = y.source
+    coverage.years.sort()
+    return coverage
+
+
+class _LazyFactory:
+    """The context's session factory when called (the page may be built before the database is open)."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        self._ctx = ctx
+
+    def __call__(self) -> Any:
+        return self._ctx.session_factory()
+
+    def begin(self) -> Any:
+        return self._ctx.session_factory.begin()
 
 
 class SettingsPage(QWidget):
@@ -95,9 +124,14 @@ class SettingsPage(QWidget):
         self.ui.version_label.setText(__version__)
         self.ui.db_path_label.setText(str(ctx.db_path))
         self.ui.settings_file_label.setText(settings.file_name)
-        self.show_holiday_coverage(
-            read_holiday_coverage(holiday_path or resource_path(HOLIDAY_FILE)), today or dt.date.today()
-        )
+        self._holiday_path = holiday_path or resource_path(HOLIDAY_FILE)
+        self._today = today
+        self.show_holiday_coverage(read_holiday_coverage(self._holiday_path), today or dt.date.today())
+        from app.ui.pages.settings_holidays import HolidaysPanel
+
+        self.holidays = HolidaysPanel(_LazyFactory(ctx), self.ui.holiday_group)
+        self.holidays.changed.connect(self._holidays_changed)
+        self.ui.holiday_layout.addWidget(self.holidays)
         self._setup_rules()
         self.lists = ListsEditor(self.ui, self, self._list_service)
         self.lists.changed.connect(lambda category: self.rules_saved.emit((f"list:{category}",)))
@@ -128,6 +162,12 @@ class SettingsPage(QWidget):
         self.errors = FieldErrors(ui.rules_error_label)
         for key, widget in self.rule_fields.items():
             self.errors.add_form_row(ui.rules_form, widget, [rules.RULE_LABELS[key]])
+        from app.ui.pages.settings_docs import DocImportSettings
+
+        self.doc_settings = DocImportSettings(ui.rules_form, ui.rules_group)
+        self.errors.add_form_row(ui.rules_form, self.doc_settings.words_edit, ["未结案用语"])
+        self.doc_settings.font_combo.currentIndexChanged.connect(lambda _i: self._edited())
+        self.doc_settings.words_edit.textChanged.connect(lambda: self._edited())
         for widget in self.rule_fields.values():
             if isinstance(widget, QSpinBox):
                 widget.valueChanged.connect(lambda _v: self._edited())
@@ -137,13 +177,15 @@ class SettingsPage(QWidget):
         ui.defaults_button.clicked.connect(self.restore_defaults)
         # a change is a difference from the values loaded (a value set back is none): 「有未保存的修改」 and
         # 保存 / 不保存 / 取消 when the page is left (the main window asks confirm_leave())
-        self.unsaved = UnsavedGuard(self, lambda: list(self.rule_fields.values()), self.save_rules, title="业务规则")
+        self.unsaved = UnsavedGuard(self, lambda: [*self.rule_fields.values(), *self.doc_settings.widgets()],
+                                    self.save_rules, title="业务规则")
         self._set_rules_enabled(False, "数据库打开后可以修改业务规则。")
 
     def _set_rules_enabled(self, enabled: bool, status: str = "") -> None:
         ui = self.ui
         for w in (*self.rule_fields.values(), ui.save_rules_button, ui.defaults_button):
             w.setEnabled(enabled)
+        self.doc_settings.set_enabled(enabled)
         self._show_status(status)
 
     def _show_status(self, text: str, ok: bool = False) -> None:
@@ -173,9 +215,15 @@ class SettingsPage(QWidget):
             log.exception("business rules could not be read")
             self._set_rules_enabled(False, f"业务规则无法读取：{exc}")
             return
+        try:
+            with self.ctx.session_factory() as s:
+                self.doc_settings.load(s)
+        except Exception:  # the defaults are shown; saving stores them
+            log.exception("font set / open-case words could not be read")
         self.errors.clear()
         self.set_values(values)
         self.rules_loaded = True
+        self.refresh_holidays()
         self.unsaved.mark_clean()
         self._set_rules_enabled(True)
         try:
@@ -229,6 +277,7 @@ class SettingsPage(QWidget):
 
     def restore_defaults(self) -> None:
         self.set_values(rules.DEFAULTS)
+        self.doc_settings.restore_defaults()
 
     def save_rules(self) -> bool:
         """保存: every rule in one transaction; an error is shown at its field and nothing is saved."""
@@ -246,10 +295,24 @@ class SettingsPage(QWidget):
             self.errors.show(ValidationError("", f"保存失败：{exc}"))
             self._show_status("未保存。")
             return False
+        try:
+            more = self.doc_settings.save(self.ctx.session_factory)
+        except ValidationError as err:
+            self.errors.show(err)
+            self._show_status("业务规则已保存；未结案用语未保存。")
+            return False
+        except Exception as exc:
+            log.exception("font set / open-case words could not be saved")
+            self.errors.show(ValidationError("", f"公文字体、未结案用语保存失败：{exc}"))
+            self._show_status("未全部保存。")
+            return False
         self.unsaved.mark_clean()
-        self._show_status(saved.message, ok=True)
-        if saved.changed:
-            self.rules_saved.emit(saved.changed)
+        message = saved.message
+        if more and not saved.changed:
+            message = "已保存。"
+        self._show_status(message, ok=True)
+        if saved.changed or more:
+            self.rules_saved.emit((*saved.changed, *more))
         return True
 
     def _case_service(self) -> Any:
@@ -258,6 +321,30 @@ class SettingsPage(QWidget):
 
             self.case_service = CaseService(self.ctx.session_factory)
         return self.case_service
+
+    # --- 节假日 ------------------------------------------------------------------------------------------
+    def refresh_holidays(self) -> None:
+        """The years of the bundled file and of the database, in the list and the coverage lines."""
+        from app.services import holidays
+
+        coverage = read_holiday_coverage(self._holiday_path)
+        try:
+            with self.ctx.session_factory() as s:
+                years = holidays.list_years(s)
+        except Exception as exc:  # a damaged file is shown by the coverage lines
+            log.info("holiday years not readable", exc_info=True)
+            self.holidays.set_enabled(False)
+            self.ui.holiday_warning_label.setText(f"节假日安排无法读取：{exc}")
+            self.ui.holiday_warning_label.setVisible(True)
+            return
+        self.show_holiday_coverage(add_stored_years(coverage, years), self._today or dt.date.today())
+        self.holidays.reload(years)
+        self.holidays.set_enabled(True)
+
+    def _holidays_changed(self, year: int) -> None:
+        self.refresh_holidays()
+        self._show_status(f"{year}年节假日安排已更新，期限按新安排计算。", ok=True)
+        self.rules_saved.emit(("holidays",))
 
     def show_holiday_coverage(self, coverage: HolidayCoverage, today: dt.date) -> None:
         ui = self.ui
@@ -270,7 +357,9 @@ class SettingsPage(QWidget):
             )
             ui.holiday_warning_label.setVisible(True)
             return
-        ui.holiday_years_label.setText("、".join(f"{y}年" for y in coverage.years) or self.tr("无"))
+        ui.holiday_years_label.setText(
+            "、".join(f"{y}年" + ("（本机录入）" if y in coverage.stored else "") for y in coverage.years)
+            or self.tr("无"))
         ui.holiday_sources_label.setText(
             "\n".join(f"{y}年：{coverage.sources[y]}" for y in coverage.years if y in coverage.sources) or "—"
         )
@@ -279,7 +368,7 @@ class SettingsPage(QWidget):
             years = "、".join(f"{y}年" for y in missing)
             ui.holiday_warning_label.setText(
                 self.tr("日历尚未包含{years}的节假日安排，涉及{years}的期限将只按周一至周五计算工作日"
-                        "（不考虑放假和调休）。请在国务院办公厅发布通知后补充。").format(years=years)
+                        "（不考虑放假和调休）。国务院办公厅发布通知后，请点「录入新年度…」补充。").format(years=years)
             )
         else:
             ui.holiday_warning_label.setText("")

@@ -217,8 +217,8 @@ class EnterpriseDirectory:
         street = v.get(prefix + "street")
         if street:
             s = normalize_text(street).replace(" ", "")
-            if re.fullmatch(r"\d{9}(\d{3})?", s):
-                out["street_code"] = s
+            if m := re.search(r"(?<!\d)(\d{9}(?:\d{3})?)(?!\d)", s):  # 「南市街道（120101006）」 or the bare code
+                out["street_code"] = m.group(1)
         return out
 
     def create(self, ctx, name: str, values: dict[str, Any], *, flush: bool = True) -> Enterprise:
