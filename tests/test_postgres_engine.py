@@ -9,6 +9,7 @@ foreign database, portable SQL (db.portable), id sequences after the demo builde
 
 from __future__ import annotations
 
+import inspect
 from datetime import date
 from pathlib import Path
 
@@ -22,24 +23,92 @@ import tests.test_stats as stats_tests
 from app.demo import generate_demo
 from db.engines import database_arg, display_url, is_database_url, parse_url
 from db.models import Case, Organization
-from db.session import SCHEMA_HEAD, DatabaseError, open_database
+from db.session import SCHEMA_HEAD, DatabaseError, OpenedDatabase, open_database
+from tests.helpers import open_copy
 
 ENGINES = ["sqlite", "postgresql"]
 TODAY = date(2026, 3, 9)
 
-
-def _wrapped(fixture):
-    return fixture.__wrapped__
+# A reused module's fixture asks for its database under one of these names: it gets the database of the engine.
+DATABASE_ARGS = frozenset({"migrated_db", "demo_db", "db", "database", "opened"})
+# How a reused module opens a database itself (tests/helpers.py; db.session): patched while its fixture runs.
+OPENERS = ("open_copy", "migrated_copy", "open_database")
 
 
 def _target(engine: str, request, folder: Path) -> str | Path:
-    """A new database of ``engine``: a file path, or the URL of a migrated PostgreSQL database."""
+    """A new database of ``engine``: a file path (nothing there yet), or the URL of a migrated PostgreSQL
+    database of this test's own (dropped at the end)."""
     if engine == "sqlite":
         return folder / "test.db"
     cluster = request.getfixturevalue("pg_cluster")
     name = cluster.new_database()
     request.addfinalizer(lambda: cluster.drop_database(name))
     return cluster.url(name)
+
+
+def _open(engine: str, request, folder: Path) -> OpenedDatabase:
+    """An empty migrated database of ``engine``: on SQLite a copy of the session's ``migrated_template``
+    (tests/conftest.py), on PostgreSQL a clone of the cluster's migrated template (tests/pg.py)."""
+    if engine == "sqlite":
+        return open_copy(request.getfixturevalue("migrated_template"), folder / "test.db")
+    return open_database(_target(engine, request, folder))
+
+
+class FixtureRun:
+    """A fixture of a reused test module, run by hand on a database opened here.
+
+    The fixture body is called with its own arguments, each resolved by name: a database argument
+    (:data:`DATABASE_ARGS`) is ``opened``; a name in ``given`` is that value; a template the fixture would
+    copy (``migrated_template``, ``demo_template``) is a stand-in never read; any other name that is a fixture
+    of the same module is run likewise first. While the fixture runs, the module's own openers
+    (:data:`OPENERS`: ``open_copy(template, dest)``, ``migrated_copy(dest)``, ``open_database(path)``) are
+    replaced with one giving ``opened``, so a fixture that opens its database itself builds on ours.
+    ``close()`` finishes generator fixtures (their teardown) in reverse order."""
+
+    def __init__(self, module, name: str, opened: OpenedDatabase, **given) -> None:
+        self.module, self.opened, self.given = module, opened, given
+        self._open_generators: list = []
+        mp = pytest.MonkeyPatch()
+        for opener in OPENERS:
+            if hasattr(module, opener):
+                mp.setattr(module, opener, lambda *_args, **_kw: opened)
+        try:
+            self.value = self._run(name)
+        except BaseException:
+            self.close()
+            raise
+        finally:
+            mp.undo()
+
+    def _argument(self, name: str):
+        if name in DATABASE_ARGS:
+            return self.opened
+        if name in self.given:
+            return self.given[name]
+        if name == "migrated_template":
+            return TEMPLATE_STANDIN
+        if name == "demo_template":
+            return lambda **_kw: TEMPLATE_STANDIN
+        if hasattr(self.module, name):
+            return self._run(name)
+        raise LookupError(f"{self.module.__name__}: no value for fixture argument {name!r}")
+
+    def _run(self, name: str):
+        body = getattr(self.module, name)
+        body = getattr(body, "__wrapped__", body)
+        args = {p: self._argument(p) for p in inspect.signature(body).parameters}
+        value = body(**args)
+        if inspect.isgenerator(value):
+            self._open_generators.append(value)
+            value = next(value)
+        return value
+
+    def close(self) -> None:
+        while self._open_generators:
+            self._open_generators.pop().close()
+
+
+TEMPLATE_STANDIN = Path("(template of the engine under test)")
 
 
 @pytest.fixture(params=ENGINES)
@@ -49,7 +118,7 @@ def target(request, tmp_path):
 
 @pytest.fixture(params=ENGINES)
 def database(request, tmp_path):
-    opened = open_database(_target(request.param, request, tmp_path))
+    opened = _open(request.param, request, tmp_path)
     yield opened
     opened.engine.dispose()
 
@@ -146,7 +215,9 @@ def test_postgresql_refuses_newer_foreign_and_unreachable(empty_pg, pg_url):
 
 @pytest.fixture
 def case_env(database):
-    return _wrapped(case_tests.env)(database, case_tests.WorkCalendar.load())
+    run = FixtureRun(case_tests, "env", database)
+    yield run.value
+    run.close()
 
 
 @pytest.mark.parametrize("name", [
@@ -163,16 +234,11 @@ def test_case_service(case_env, name):
 
 @pytest.fixture(scope="module", params=ENGINES)
 def stats_db(request, tmp_path_factory):
-    target = _target(request.param, request, tmp_path_factory.mktemp("stats"))
-    mp = pytest.MonkeyPatch()
-    mp.setattr(stats_tests, "open_database", lambda _path: open_database(target))
-    try:
-        gen = _wrapped(stats_tests.db)(tmp_path_factory)
-        opened = next(gen)
-    finally:
-        mp.undo()
-    yield opened
-    gen.close()
+    opened = _open(request.param, request, tmp_path_factory.mktemp("stats"))
+    run = FixtureRun(stats_tests, "db", opened, tmp_path_factory=tmp_path_factory)
+    yield run.value
+    run.close()
+    opened.engine.dispose()
 
 
 @pytest.mark.parametrize("name", [
@@ -190,7 +256,7 @@ def test_stats(stats_db, name):
 
 @pytest.fixture(scope="module", params=ENGINES)
 def demo(request, tmp_path_factory):
-    opened = open_database(_target(request.param, request, tmp_path_factory.mktemp("demo")))
+    opened = _open(request.param, request, tmp_path_factory.mktemp("demo"))
     summary = generate_demo(opened.session_factory, seed=3, cases=300, today=TODAY)
     yield opened, summary
     opened.engine.dispose()
@@ -225,13 +291,12 @@ def test_case_list_sorts_every_column(demo, key):
 # --- exports --------------------------------------------------------------------------------------------
 
 
-def test_organization_list_xlsx(request, tmp_path, target):
-    gen = _wrapped(org_export_tests.db)(target)
-    opened = next(gen)
+def test_organization_list_xlsx(database, tmp_path):
+    run = FixtureRun(org_export_tests, "db", database, tmp_path=tmp_path)
     try:
-        org_export_tests.test_organization_list_reads_back(opened, tmp_path)
+        org_export_tests.test_organization_list_reads_back(run.value, tmp_path)
     finally:
-        gen.close()
+        run.close()
 
 
 def test_case_ledger_xlsx(demo, tmp_path):

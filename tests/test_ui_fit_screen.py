@@ -16,30 +16,30 @@ from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QAbstractButton, QApplication, QDialog, QDialogButtonBox, QWizard
 from sqlalchemy import select
 
-import app.ui.dialogs as dialogs_pkg
+import app.ui as ui_pkg
 from app.core.context import AppContext
-from app.demo import generate_demo
 from app.services.calendar import WorkCalendar
 from app.services.cases import CaseService
 from app.services.volunteers import VolunteerService
 from app.ui.app import create_application
 from app.ui.widgets import fit_screen
 from db.models import Case, Enterprise, Mediator, Organization, ServiceRecord, Volunteer
-from db.session import open_database
-from tests.helpers import Clock
+from tests.helpers import Clock, open_copy
 
 TODAY = date(2026, 3, 9)
 SCREEN = QRect(0, 0, 1366, 728)  # 1366×768 less a 40-pixel taskbar
 MAIN_MIN = (1280, 680)
-BUTTON_TEXTS = {"保存", "取消", "关闭", "登记", "确定", "完成", "下一步", "导入"}
+BUTTON_TEXTS = {"保存", "取消", "关闭", "登记", "确定", "完成", "下一步", "导入", "查询"}
+# QDialog subclasses that are bases of the dialogs built below, not dialogs of their own
+DIALOG_BASES = {"ActionDialog", "LedgerFormDialog"}
 
 pytestmark = pytest.mark.usefixtures("private_settings")
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    opened = open_database(tmp_path_factory.mktemp("fit") / "demo.db")
-    generate_demo(opened.session_factory, seed=1, cases=150, today=TODAY)
+def fit_db(tmp_path_factory, demo_template):
+    """A demo database of this module's own (seed 1, 150 cases): a copy of the session's template."""
+    opened = open_copy(demo_template(seed=1, cases=150, today=TODAY), tmp_path_factory.mktemp("fit") / "demo.db")
     yield opened
     opened.engine.dispose()
 
@@ -50,10 +50,10 @@ def office_screen(monkeypatch):
 
 
 @pytest.fixture
-def env(qapp, demo_db, office_screen):
+def env(qapp, fit_db, office_screen):
     create_application([])
-    sf = demo_db.session_factory
-    ctx = AppContext(db_path=demo_db.path, engine=demo_db.engine, session_factory=sf)
+    sf = fit_db.session_factory
+    ctx = AppContext(db_path=fit_db.path, engine=fit_db.engine, session_factory=sf)
     with sf() as s:
         ids = {
             "case": s.scalar(select(Case.id).where(Case.close_type == "agreed").order_by(Case.id).limit(1)),
@@ -142,6 +142,8 @@ def dialog_factories(env) -> dict[str, object]:
             "DeleteEntryDialog": lambda: DeleteEntryDialog(cases, fv(), sf, "visit", fv().case.return_visits[0]),
             "ChangeOrganizationDialog": lambda: ChangeOrganizationDialog(cases, cases.get_case(ids["open_case"]), sf),
         })
+    factories.update(account_dialogs(sf))
+    factories.update(page_dialogs(ctx, ids, tmp_file=ctx.db_path))
     for name, cls in ACTION_DIALOGS.items():
         view_id = ids["case"] if name in ("archive", "unlock", "record_performance", "record_review",
                                           "record_return_visit", "update_agreement", "delete") else ids["open_case"]
@@ -149,14 +151,61 @@ def dialog_factories(env) -> dict[str, object]:
     return factories
 
 
+def account_dialogs(sf) -> dict[str, object]:
+    """登录, 修改密码, 用户管理 and its 新增/修改用户 (issue 16; app/ui/dialogs/login_dialog.py, users_dialog.py)."""
+    from types import SimpleNamespace
+
+    from app.services.auth import ADMIN, CLERK, ROLE_LABELS, Principal
+    from app.services.auth.users import UserRow
+    from app.ui.dialogs.login_dialog import ChangePasswordDialog, LoginDialog
+    from app.ui.dialogs.users_dialog import UserEditDialog, UsersDialog
+
+    with sf() as s:
+        orgs = [(o.id, o.name) for o in s.scalars(select(Organization).order_by(Organization.id))]
+    row = UserRow(1, "zhang", "张办案", CLERK, ROLE_LABELS[CLERK], orgs[0][0], orgs[0][1], True, None, 0, True)
+    admin = Principal.for_role(ADMIN, user_id=1, login="admin", display_name="管理员")
+    users_known = SimpleNamespace(has_users=lambda: True)  # a database with users: the plain 登录 form
+    return {
+        "LoginDialog(first admin)": lambda: LoginDialog(sf),
+        "LoginDialog": lambda: LoginDialog(sf, service=users_known),
+        "ChangePasswordDialog": lambda: ChangePasswordDialog(sf, admin),
+        "UsersDialog": lambda: UsersDialog(sf),
+        "UsersDialog(postgresql)": lambda: UsersDialog(sf, sqlite=False),
+        "UserEditDialog(new)": lambda: UserEditDialog(orgs, None),
+        "UserEditDialog": lambda: UserEditDialog(orgs, row),
+    }
+
+
+def page_dialogs(ctx, ids, *, tmp_file) -> dict[str, object]:
+    """The dialogs defined beside the pages and widgets that open them (outside app/ui/dialogs)."""
+    from app.ui.pages.audit_log.menu import AuditLogWindow
+    from app.ui.pages.settings_holidays import HolidayYearDialog
+    from app.ui.pages.submissions_page import NilReportDialog
+    from app.ui.widgets.export_done import ExportDoneBox
+
+    sf = ctx.session_factory
+    with sf() as s:
+        orgs = [(o.id, o.name) for o in s.scalars(select(Organization).order_by(Organization.id))]
+    return {
+        "AuditLogWindow": lambda: AuditLogWindow(ctx),
+        "HolidayYearDialog": lambda: HolidayYearDialog(sf, 2026),
+        "HolidayYearDialog(new)": lambda: HolidayYearDialog(sf, 2031),
+        "NilReportDialog": lambda: NilReportDialog(orgs, "case-ledger", "2026Q1"),
+        "ExportDoneBox": lambda: ExportDoneBox(None, "导出完成", "已导出 150 件案件。", tmp_file,
+                                               ["3 件案件缺少结案日期", "2 件案件的申请人没有身份证号"]),
+    }
+
+
 def dialog_classes() -> set[str]:
-    """Names of every QDialog subclass defined under app/ui/dialogs."""
+    """Names of every QDialog subclass (QMessageBox and QWizard included) defined anywhere under app/ui."""
     names = set()
-    for info in pkgutil.walk_packages(dialogs_pkg.__path__, dialogs_pkg.__name__ + "."):
+    for info in pkgutil.walk_packages(ui_pkg.__path__, ui_pkg.__name__ + "."):
+        if info.name.startswith("app.ui.forms"):
+            continue  # generated Ui_… classes: not widgets
         module = importlib.import_module(info.name)
         for name, obj in inspect.getmembers(module, inspect.isclass):
             if obj.__module__ == module.__name__ and issubclass(obj, QDialog) and not name.startswith("_"):
-                if name not in ("ActionDialog", "LedgerFormDialog"):  # bases: their dialogs are built below
+                if name not in DIALOG_BASES:
                     names.add(name)
     return names
 

@@ -143,6 +143,8 @@ class MainWindow(QMainWindow):
         self.ui.action_backup.setEnabled(ctx.ready)
         self.ui.action_restore.setEnabled(ctx.ready)
         self._backup: Any = None
+        self._files: Any = None
+        self._add_file_actions()
         self._shortcuts_added = False
         if ctx.ready:
             self._add_shortcuts()
@@ -154,8 +156,9 @@ class MainWindow(QMainWindow):
         self._persist = PersistGeometry(self.settings, self, "main_window", splitters=[self.ui.splitter])
         if not self._persist.restore():
             self._fit_to_screen()
-        # Messages from start-up (new database, schema upgraded and backed up) are on the home page.
-        self.show_page("home" if ctx.notes else self.settings.get(LAST_PAGE))
+        # Messages from start-up (new database, schema upgraded and backed up) and the first-start guide (no
+        # organization yet) are on the home page.
+        self.show_page("home" if ctx.notes or self._needs_setup() else self.settings.get(LAST_PAGE))
         if self.ui.nav.currentRow() < 0:
             self.ui.nav.setCurrentRow(0)
         self._on_nav_row_changed(self.ui.nav.currentRow())  # the row may not have changed: build its page
@@ -203,8 +206,18 @@ class MainWindow(QMainWindow):
 
         return placeholder_page
 
-    def _rules_saved(self, _keys: tuple) -> None:
-        """业务规则 changed on the settings page: built pages that show values derived from them read again."""
+    def _rules_saved(self, keys: tuple) -> None:
+        """业务规则 changed on the settings page: built pages that show values derived from them read again
+        (a year of 节假日 entered: the calendars the pages' case services hold take it in place)."""
+        if "holidays" in keys and self.ctx.ready:
+            from app.services.calendar import WorkCalendar
+
+            fresh = WorkCalendar.load(session_factory=self.ctx.session_factory)
+            for widget in self._pages.values():
+                for name in ("service", "_service", "case_service"):
+                    calendar = getattr(getattr(widget, name, None), "calendar", None)
+                    if isinstance(calendar, WorkCalendar):
+                        calendar.update_from(fresh)
         for widget in self._pages.values():
             invalidate = getattr(widget, "invalidate", None)
             if callable(invalidate) and not isinstance(widget, _DeferredPage):
@@ -232,10 +245,11 @@ class MainWindow(QMainWindow):
                 ready()
         self.ui.status_bar.clearMessage()
         self.ui.nav.setEnabled(True)
+        self.database_files()  # 最近打开 lists this file
         self.ui.action_backup.setEnabled(True)
         self.ui.action_restore.setEnabled(True)
         self._add_shortcuts()
-        if self.ctx.notes:  # messages from start-up (new database, schema upgraded) are on the home page
+        if self.ctx.notes or self._needs_setup():  # start-up messages, the first-start guide: on the home page
             self.show_page("home")
         self._on_nav_row_changed(max(self.ui.nav.currentRow(), 0))  # builds the page in front
         home = self._pages.get("home")
@@ -316,11 +330,42 @@ class MainWindow(QMainWindow):
                 self.ui.nav.setCurrentRow(shown)
                 self.ui.nav.blockSignals(False)
                 return
-            self.page(self._keys[row])  # builds a deferred page on first visit
+            page = self.page(self._keys[row])  # builds a deferred page on first visit
+            if self._keys[row] == "cases":
+                self._gate_new_case(page)
             if shown != row:
                 self.ui.status_bar.clearMessage()  # a message belongs to the page that showed it
             self.ui.pages.setCurrentIndex(row)
             self.settings.set(LAST_PAGE, self._keys[row])
+
+    def _needs_setup(self) -> bool:
+        """An open database without an organization (a new one): the first-start guide is wanted."""
+        if not self.ctx.ready:
+            return False
+        try:
+            from app.services.first_start import setup_progress
+
+            with self.ctx.session_factory() as s:
+                return setup_progress(s).organizations == 0
+        except Exception:  # an old or damaged database: the pages say what is wrong
+            return False
+
+    def _gate_new_case(self, page: QWidget) -> None:
+        """新建案件 waits for an organization, and its tooltip says so (「请先登记本调解组织」)."""
+        button = getattr(getattr(page, "ui", None), "new_button", None)
+        if button is None:
+            return
+        from app.services.first_start import NO_ORGANIZATION
+
+        if self._needs_setup():
+            if button.isEnabled():
+                button.setProperty("gated_tooltip", button.toolTip())
+                button.setEnabled(False)
+                button.setToolTip(NO_ORGANIZATION)
+        elif button.property("gated_tooltip") is not None:
+            button.setEnabled(True)
+            button.setToolTip(button.property("gated_tooltip"))
+            button.setProperty("gated_tooltip", None)
 
     @staticmethod
     def _may_leave(page: QWidget | None) -> bool:
@@ -342,6 +387,51 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(f"Ctrl+{index + 1}"))
             action.triggered.connect(lambda _checked=False, i=index: self.show_page_index(i))
             self.addAction(action)
+
+    # --- 文件: other databases; 帮助: the manual ---------------------------------------------------------
+    def _add_file_actions(self) -> None:
+        """文件 → 打开数据库… / 新建数据库… / 最近打开 (app.ui.database_files); 帮助 → 使用说明."""
+        from PySide6.QtGui import QAction
+        from PySide6.QtWidgets import QMenu
+
+        ui = self.ui
+        self.action_open_db = QAction(_tr("打开数据库(&O)…"), self)
+        self.action_open_db.setToolTip(_tr("关闭当前数据库，打开另一个数据库文件"))
+        self.action_open_db.triggered.connect(lambda _c=False: self.database_files().open_database())
+        self.action_new_db = QAction(_tr("新建数据库(&N)…"), self)
+        self.action_new_db.setToolTip(_tr("新建一个空的数据库文件并打开它"))
+        self.action_new_db.triggered.connect(lambda _c=False: self.database_files().new_database())
+        self.recent_menu = QMenu(_tr("最近打开(&E)"), self)
+        self.recent_menu.setObjectName("recent_menu")
+        self.recent_menu.setToolTipsVisible(True)
+        self.recent_menu.aboutToShow.connect(lambda: self.database_files().fill_recent(self.recent_menu))
+        for action in (self.action_open_db, self.action_new_db):
+            ui.menu_file.insertAction(ui.action_backup, action)
+        ui.menu_file.insertMenu(ui.action_backup, self.recent_menu)
+        ui.menu_file.insertSeparator(ui.action_backup)
+        self.action_manual = QAction(_tr("使用说明(&M)"), self)
+        self.action_manual.setToolTip(_tr("本程序的使用说明（离线）"))
+        self.action_manual.triggered.connect(lambda _c=False: self.show_manual())
+        ui.menu_help.insertAction(ui.action_about, self.action_manual)
+
+    def database_files(self) -> Any:
+        if self._files is None:
+            from app.ui.database_files import DatabaseFiles
+
+            self._files = DatabaseFiles(self, self.settings)
+        return self._files
+
+    def show_manual(self) -> Any:
+        """帮助 → 使用说明: the offline manual (resources/help/manual.md) in a window that fits the screen."""
+        from app.ui.dialogs.help_dialog import HelpDialog
+
+        dlg = getattr(self, "_manual", None)
+        if dlg is None:
+            dlg = self._manual = HelpDialog(self)
+        dlg.show()
+        dlg.raise_()
+        dlg.activateWindow()
+        return dlg
 
     # --- window ---------------------------------------------------------------------------------------
     def _fit_to_screen(self) -> None:

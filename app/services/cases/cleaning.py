@@ -1,8 +1,11 @@
 """Cleaning the registration (受理登记表): everything of a :class:`CaseDraft` that can be checked without the
-database, in form order (first error wins), normalised into column values."""
+database, in form order, normalised into column values.  Every field error is collected (:class:`ValidationErrors`),
+so the form can mark them all at once."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -10,6 +13,7 @@ from typing import Any
 from app.services.cases.fields import _blank, _choice, _date, _date_opt, _fen, _invalid, _with_path
 from app.services.cases.inputs import CONSENT_VALUES, ID_CARD, CaseDraft, ClaimInput, PartyInput
 from app.services.formatting import format_date_cn
+from app.services.validation.ids import check_document_number
 from app.services.validation import (
     ValidationError,
     check_credit_code,
@@ -60,7 +64,68 @@ def _party_label(p: PartyInput, index: int) -> str:
     return f"{role}{name}" if name else f"第{index + 1}位当事人"
 
 
-def _clean_party(p: PartyInput, index: int, today: date, warnings: list[str]) -> dict[str, Any]:
+class ValidationErrors(ValidationError):
+    """Every field error of one save, in form order.  It is the first error as far as ``field``,
+    ``message`` and ``path`` go (so ``except ValidationError`` keeps working); ``errors`` holds them all."""
+
+    def __init__(self, errors: list[ValidationError]) -> None:
+        self.errors = list(errors)
+        first = self.errors[0]
+        super().__init__(first.field, first.message)
+        self.path = getattr(first, "path", None)
+
+    def __iter__(self):
+        return iter(self.errors)
+
+    def __len__(self) -> int:
+        return len(self.errors)
+
+    def __reduce__(self):
+        return (type(self), (self.errors,))
+
+
+class _Collect:
+    """Collects the errors of a save instead of stopping at the first: ``with errors():`` around each check."""
+
+    def __init__(self) -> None:
+        self.errors: list[ValidationError] = []
+
+    @contextmanager
+    def __call__(self, path: tuple | None = None) -> Iterator[None]:
+        try:
+            yield
+        except ValidationErrors as err:
+            self.errors.extend(err.errors)
+        except ValidationError as err:
+            if path is not None and getattr(err, "path", None) is None:
+                _with_path(err, path)
+            self.errors.append(err)
+
+    def add(self, err: ValidationError) -> None:
+        self.errors.append(err)
+
+    def raise_any(self) -> None:
+        """One error: raised as it is; more: as :class:`ValidationErrors`."""
+        if len(self.errors) == 1:
+            raise self.errors[0]
+        if self.errors:
+            raise ValidationErrors(self.errors)
+
+
+def _clean_party(
+    p: PartyInput, index: int, today: date, warnings: list[str], errors: _Collect | None = None
+) -> dict[str, Any] | None:
+    """The column values of one party; its errors go to ``errors`` (``None`` returned when it cannot be read).
+    Without ``errors`` the first error is raised."""
+    own = errors is None
+    errors = errors or _Collect()
+    v = _clean_party_into(p, index, today, warnings, errors)
+    if own:
+        errors.raise_any()
+    return v
+
+
+def _clean_party_into(p: PartyInput, index: int, today: date, warnings: list[str], errors: _Collect) -> dict | None:
     who = _party_label(p, index)
 
     def path(key: str) -> tuple:
@@ -70,10 +135,11 @@ def _clean_party(p: PartyInput, index: int, today: date, warnings: list[str]) ->
         role = _choice(p.role, PartyRole, f"{who}的身份")
         kind = _choice(p.kind, PartyKind, f"{who}的类型")
     except ValidationError as err:
-        raise _with_path(err, path("role")) from None
+        errors.add(_with_path(err, path("role")))
+        return None
     name = _short(p.name)
     if name is None and not (kind == PartyKind.EMPLOYER and p.enterprise_id):
-        raise _invalid(f"{who}的{'姓名' if kind == PartyKind.PERSON else '名称'}", "不能为空", path("name"))
+        errors.add(_invalid(f"{who}的{'姓名' if kind == PartyKind.PERSON else '名称'}", "不能为空", path("name")))
     v: dict[str, Any] = {
         "role": role,
         "party_kind": kind,
@@ -85,47 +151,49 @@ def _clean_party(p: PartyInput, index: int, today: date, warnings: list[str]) ->
     }
     for attr, label in (("phone", "联系电话"), ("agent_phone", "代理人电话")):
         raw = getattr(p, attr)
-        try:
+        v[attr] = None
+        with errors(path(attr)):
             v[attr] = None if _blank(raw) else check_phone(raw, f"{who}的{label}")
-        except ValidationError as err:
-            raise _with_path(err, path(attr)) from None
     if kind == PartyKind.PERSON:
         id_type = _short(p.id_type) or ID_CARD
         gender = _short(p.gender)
         if gender is not None and gender not in ("男", "女"):
-            raise _invalid(f"{who}的性别", f"“{gender}”应为“男”或“女”", path("gender"))
-        try:
+            errors.add(_invalid(f"{who}的性别", f"“{gender}”应为“男”或“女”", path("gender")))
+            gender = None
+        birth = hired = None
+        with errors(path("birth_date")):
             birth = _date_opt(p.birth_date, f"{who}的出生日期", today=today)
+        with errors(path("hired_on")):
             hired = _date_opt(p.hired_on, f"{who}的入职时间", today=today)
-        except ValidationError as err:
-            raise _with_path(err, path("birth_date")) from None
         id_number = _short(p.id_number)
         if id_number is not None:
             if id_type == ID_CARD:
-                try:
+                info = None
+                with errors(path("id_number")):
                     info = check_id_number(id_number, f"{who}的身份证号", today)
-                except ValidationError as err:
-                    raise _with_path(err, path("id_number")) from None
-                id_number = info.number
-                warnings.extend(info.warnings)
-                if birth is None:
-                    birth = info.birth_date
-                elif birth != info.birth_date:
-                    raise _invalid(
-                        f"{who}的出生日期",
-                        f"与身份证号中的出生日期（{format_date_cn(info.birth_date)}）不一致",
-                        path("birth_date"),
-                    )
-                if gender is None:
-                    gender = info.gender
-                elif gender != info.gender:
-                    raise _invalid(
-                        f"{who}的性别", f"与身份证号中的性别（{info.gender}）不一致", path("gender")
-                    )
+                if info is not None:
+                    id_number = info.number
+                    warnings.extend(info.warnings)
+                    if birth is None:
+                        birth = info.birth_date
+                    elif birth != info.birth_date:
+                        errors.add(_invalid(
+                            f"{who}的出生日期",
+                            f"与身份证号中的出生日期（{format_date_cn(info.birth_date)}）不一致",
+                            path("birth_date"),
+                        ))
+                    if gender is None:
+                        gender = info.gender
+                    elif gender != info.gender:
+                        errors.add(_invalid(
+                            f"{who}的性别", f"与身份证号中的性别（{info.gender}）不一致", path("gender")
+                        ))
             else:
                 id_number = id_number.replace(" ", "").upper()
+                with errors(path("id_number")):
+                    id_number = check_document_number(id_type, id_number, f"{who}的{id_type}号码")
         if p.credit_code or p.enterprise_id:
-            raise _invalid(f"{who}的类型", "自然人不能填写统一社会信用代码或关联企业名录", path("kind"))
+            errors.add(_invalid(f"{who}的类型", "自然人不能填写统一社会信用代码或关联企业名录", path("kind")))
         v.update(
             id_type=id_type,
             id_number=id_number,
@@ -140,20 +208,18 @@ def _clean_party(p: PartyInput, index: int, today: date, warnings: list[str]) ->
             enterprise_id=None,
         )
         if v["is_representative"] and role != PartyRole.APPLICANT:
-            raise _invalid(
+            errors.add(_invalid(
                 f"{who}的集体争议代表人", "只有申请人一方的劳动者可以作为代表人", path("is_representative")
-            )
+            ))
     else:
         code = _short(p.credit_code)
         if code is not None:
-            try:
+            with errors(path("credit_code")):
                 info = check_credit_code(code, f"{who}的统一社会信用代码")
-            except ValidationError as err:
-                raise _with_path(err, path("credit_code")) from None
-            code = info.code
-            warnings.extend(info.warnings)
+                code = info.code
+                warnings.extend(info.warnings)
         if v["is_representative"]:
-            raise _invalid(f"{who}的集体争议代表人", "用人单位不能作为代表人", path("is_representative"))
+            errors.add(_invalid(f"{who}的集体争议代表人", "用人单位不能作为代表人", path("is_representative")))
         v.update(
             credit_code=code,
             legal_rep=_short(p.legal_rep),
@@ -171,83 +237,101 @@ def _clean_party(p: PartyInput, index: int, today: date, warnings: list[str]) ->
 
 
 def _clean_draft(draft: CaseDraft, today: date) -> _CleanDraft:
-    """Everything that can be checked without the database, in form order (first error wins)."""
+    """Everything that can be checked without the database, in form order.  Every error is collected:
+    one is raised as it is, several as :class:`ValidationErrors` (the form marks them all at once)."""
     warnings: list[str] = []
-    received = _date(draft.received_on, "收到申请日期", today=today)
-    mode = _choice(draft.apply_mode, ApplyMode, "申请方式", default=ApplyMode.WRITTEN.value)
+    errors = _Collect()
+    received = None
+    with errors():
+        received = _date(draft.received_on, "收到申请日期", today=today)
+    mode = ApplyMode.WRITTEN.value
+    with errors():
+        mode = _choice(draft.apply_mode, ApplyMode, "申请方式", default=ApplyMode.WRITTEN.value)
     oral = _long(draft.oral_record)
     if mode == ApplyMode.ORAL and oral is None:
-        raise _invalid(
+        errors.add(_invalid(
             "口头申请记录",
             "口头申请须记录申请人基本情况、申请调解的争议事项、理由和时间（调解仲裁法第十二条）",
-        )
+        ))
     if _blank(draft.source):
-        raise _invalid("案件来源", "不能为空")
+        errors.add(_invalid("案件来源", "不能为空"))
     if _blank(draft.dispute_type_main):
-        raise _invalid("争议类型", "不能为空")
-    workers = parse_int(draft.workers, "涉及劳动者人数", minimum=1)
+        errors.add(_invalid("争议类型", "不能为空"))
+    workers = None
+    with errors():
+        workers = parse_int(draft.workers, "涉及劳动者人数", minimum=1)
     common = bool(draft.common_claim)
-    collective = workers >= 10 and common
-    if draft.is_collective is not None and bool(draft.is_collective) != collective:
+    collective = workers is not None and workers >= 10 and common
+    if workers is not None and draft.is_collective is not None and bool(draft.is_collective) != collective:
         if draft.is_collective:
-            raise _invalid(
+            errors.add(_invalid(
                 "是否集体争议",
                 f"集体争议须劳动者10人以上并有共同请求（现为{workers}人"
                 f"{'，有共同请求' if common else '，无共同请求'}）",
-            )
-        raise _invalid("是否集体争议", f"劳动者{workers}人并有共同请求，属于集体争议，请勾选")
+            ))
+        else:
+            errors.add(_invalid("是否集体争议", f"劳动者{workers}人并有共同请求，属于集体争议，请勾选"))
     consent = _short(draft.other_party_consent)
     if consent is not None and consent not in CONSENT_VALUES:
         by_label = {v: k for k, v in CONSENT_VALUES.items()}
         if consent not in by_label:
-            raise _invalid("对方是否同意调解", f"“{consent}”应为同意调解、不同意调解或未联系上")
-        consent = by_label[consent]
-    consent_on = _date_opt(draft.other_party_consent_on, "对方意见日期", today=today)
-    check_date_order(received, consent_on, "收到申请日期", "对方意见日期")
+            errors.add(_invalid("对方是否同意调解", f"“{consent}”应为同意调解、不同意调解或未联系上"))
+        consent = by_label.get(consent)
+    consent_on = None
+    with errors():
+        consent_on = _date_opt(draft.other_party_consent_on, "对方意见日期", today=today)
+    if received is not None:
+        with errors():
+            check_date_order(received, consent_on, "收到申请日期", "对方意见日期")
 
     parties: list[tuple[PartyInput, dict[str, Any]]] = []
+    cleaned: list[tuple[int, PartyInput, dict[str, Any]]] = []
     for i, p in enumerate(draft.parties):
-        parties.append((p, _clean_party(p, i, today, warnings)))
+        v = _clean_party(p, i, today, warnings, errors)
+        if v is not None:
+            parties.append((p, v))
+            cleaned.append((i, p, v))
     roles = [v["role"] for _p, v in parties]
-    if PartyRole.APPLICANT not in roles:
-        raise _invalid("申请人", "至少填写一位申请人", ("parties", None, "role"))
-    if PartyRole.RESPONDENT not in roles:
-        raise _invalid("被申请人", "至少填写一位被申请人", ("parties", None, "role"))
+    if len(parties) == len(draft.parties):  # a party whose role is unreadable: its own error says so
+        if PartyRole.APPLICANT not in roles:
+            errors.add(_invalid("申请人", "至少填写一位申请人", ("parties", None, "role")))
+        if PartyRole.RESPONDENT not in roles:
+            errors.add(_invalid("被申请人", "至少填写一位被申请人", ("parties", None, "role")))
     seen: dict[str, int] = {}
-    for i, (p, v) in enumerate(parties):
+    for i, p, v in cleaned:
         key = v.get("id_number") or v.get("credit_code")
         if key:
             if key in seen:
                 label = "身份证号" if v["party_kind"] == PartyKind.PERSON else "统一社会信用代码"
-                raise _invalid(
+                errors.add(_invalid(
                     f"{_party_label(p, i)}的{label}",
                     f"与第{seen[key] + 1}位当事人重复",
                     ("parties", i, "id_number" if label == "身份证号" else "credit_code"),
-                )
-            seen[key] = i
+                ))
+            else:
+                seen[key] = i
     applicant_persons = [
         v for _p, v in parties if v["role"] == PartyRole.APPLICANT and v["party_kind"] == PartyKind.PERSON
     ]
-    if len(applicant_persons) > workers:
-        raise _invalid("涉及劳动者人数", f"不能少于列出的申请人（劳动者）人数{len(applicant_persons)}人")
+    if workers is not None and len(applicant_persons) > workers:
+        errors.add(_invalid("涉及劳动者人数", f"不能少于列出的申请人（劳动者）人数{len(applicant_persons)}人"))
     reps = sum(1 for v in applicant_persons if v["is_representative"])
     if collective and not 3 <= reps <= 5:
-        raise _invalid(
+        errors.add(_invalid(
             "集体争议代表人",
             f"集体争议应推举3至5名代表人，现为{reps}名",
             ("parties", None, "is_representative"),
-        )
+        ))
 
     claims: list[tuple[ClaimInput, dict[str, Any]]] = []
     total = 0
     for i, c in enumerate(draft.claims):
         label = f"第{i + 1}项请求"
         if _blank(c.claim_type):
-            raise _invalid(f"{label}的类型", "不能为空", ("claims", i, "claim_type"))
-        try:
+            errors.add(_invalid(f"{label}的类型", "不能为空", ("claims", i, "claim_type")))
+        amount = 0
+        with errors(("claims", i, "amount_fen")):
             amount = _fen(c.amount_fen, f"{label}的金额", required=False) or 0
-        except ValidationError as err:
-            raise _with_path(err, ("claims", i, "amount_fen")) from None
         total += amount
         claims.append(
             (
@@ -260,6 +344,7 @@ def _clean_draft(draft: CaseDraft, today: date) -> _CleanDraft:
                 },
             )
         )
+    errors.raise_any()
     values = {
         "received_on": received,
         "apply_mode": mode,

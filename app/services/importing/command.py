@@ -35,10 +35,13 @@ def import_command(
     valid_only: bool = False,
     duplicates: str = "update",
     header_rows: tuple[int, int] | None = None,
-    out=sys.stdout,
-    err=sys.stderr,
+    out=None,
+    err=None,
 ) -> int:
-    """Run one import and print what happened; returns the exit code."""
+    """Run one import and print what happened; returns the exit code (``out``/``err``: the streams, by default
+    ``sys.stdout``/``sys.stderr`` as they are at the call)."""
+    out = sys.stdout if out is None else out
+    err = sys.stderr if err is None else err
     from app.services.importing.engine import ImportOptions, build_preview, commit, load_sheet
     from app.services.importing.manifest import read_file_manifest
     from app.services.importing.reader import ImportFileError

@@ -1,5 +1,6 @@
 """居民身份证号码 — GB 11643-1999: the check character (ISO 7064 MOD 11-2, :func:`id_check_char`), the province
-codes, and :func:`check_id_number`, which reads birth date, gender and province from a number."""
+codes, and :func:`check_id_number`, which reads birth date, gender and province from a number; the other
+证件类型 (:data:`ID_TYPES`) and :func:`check_document_number`, which checks a number as fits its type."""
 
 from __future__ import annotations
 
@@ -152,3 +153,52 @@ def check_id_number(
         address_code=s[:6],
         province_name=PROVINCE_CODES[province],
     )
+
+
+#: The 证件类型 a party may show, with the form of their numbers (issue 14): 居民身份证 per GB 11643 above.
+ID_TYPES: tuple[str, ...] = (
+    "居民身份证",
+    "港澳居民来往内地通行证",
+    "台湾居民来往大陆通行证",
+    "港澳台居民居住证",
+    "护照",
+    "外国人永久居留身份证",
+    "其他",
+)
+
+_DOC_RULES: dict[str, tuple[str, str]] = {
+    "港澳居民来往内地通行证": (r"[HM]\d{8}(\d{2})?", "应为 H 或 M 加8位或10位数字（如 H12345678）"),
+    "台湾居民来往大陆通行证": (r"\d{8}", "应为8位数字"),
+    "护照": (r"(?=.*\d)[A-Z0-9]{5,17}", "应为5至17位字母和数字"),
+}
+
+
+def check_document_number(id_type: str | None, value: object, field: str = "证件号码", today: date | None = None) -> str:
+    """The number of a 证件 of type ``id_type``, normalised (no spaces, upper case), checked as fits the type:
+    居民身份证 and 港澳台居民居住证 by GB 11643, 港澳居民来往内地通行证 H/M + 8 or 10 digits, 台湾居民来往大陆通行证
+    8 digits, 护照 5–17 letters and digits, 外国人永久居留身份证 15 characters (old: 3 letters + 12 digits) or 18
+    (new: 9 first, GB 11643 check character).  Other types are only normalised."""
+    number = _compact(value).upper()
+    if not number:
+        raise _err(field, "不能为空")
+    kind = (id_type or "居民身份证").strip()
+    if kind == "居民身份证":
+        return check_id_number(number, field, today).number
+    if kind == "港澳台居民居住证":
+        info = check_id_number(number, field, today)
+        if info.province_code not in ("81", "82", "83"):
+            raise _err(field, "港澳台居民居住证号码应以81（香港）、82（澳门）或83（台湾）开头")
+        return info.number
+    if kind == "外国人永久居留身份证":
+        if re.fullmatch(r"[A-Z]{3}\d{12}", number):
+            return number
+        if re.fullmatch(r"9\d{16}[0-9X]", number):
+            expected = id_check_char(number[:17])
+            if number[17] != expected:
+                raise _err(field, f"校验位错误，应为 {expected}，请核对号码是否输错")
+            return number
+        raise _err(field, "应为15位（旧版：3位字母加12位数字）或18位（新版：以9开头）")
+    rule = _DOC_RULES.get(kind)
+    if rule is not None and not re.fullmatch(rule[0], number):
+        raise _err(field, f"{rule[1]}，现在是“{number}”")
+    return number

@@ -5,6 +5,8 @@ periods running out, agreements whose performance deadline passed, return visits
 windows closing — grouped by kind with their counts, overdue first.  They are read when the page is shown
 (not while the main window is built) and again after a case is changed.  Double-click opens the case.
 Above them, the 重点任务 past or near their 完成时限 (app.services.ledgers), with a link to 其他台账.
+On a new database the first-start guide (:mod:`.first_start`) comes first; from 1 November a missing next
+year of 节假日 is pointed out (link to 设置 → 节假日, :func:`app.services.holidays.missing_year_warning`).
 """
 
 from __future__ import annotations
@@ -93,6 +95,20 @@ class HomePage(QWidget):
         self.ui.page_layout.setStretchFactor(self.ui.todo_group, 1)
         self.ui.page_layout.removeItem(self.ui.bottom_spacer)
         self.ui.todo_group.setTitle(self.tr("今日待办"))
+        # first start: 登记本调解组织 → 添加调解员 → 登记第一个案件 (hidden once a case exists)
+        from app.ui.pages.first_start import FirstStartGuide
+
+        self.guide = FirstStartGuide(ctx, self, window=window)
+        self.guide.changed.connect(self.refresh)
+        self.ui.page_layout.insertWidget(self.ui.page_layout.indexOf(self.ui.database_group), self.guide)
+        # 节假日 of next year missing (from 1 November): the link opens 设置
+        self.holiday_label = QLabel(self)
+        self.holiday_label.setObjectName("holiday_warning_label")
+        self.holiday_label.setWordWrap(True)
+        self.holiday_label.setStyleSheet("color: #8a5300;")
+        self.holiday_label.linkActivated.connect(lambda _link: self._show_settings())
+        self.holiday_label.hide()
+        self.ui.page_layout.insertWidget(self.ui.page_layout.indexOf(self.ui.database_group), self.holiday_label)
 
     def show_notes(self, ctx: AppContext) -> None:
         """The database file and the messages from start-up (new database, upgrade and its backup)."""
@@ -122,6 +138,8 @@ class HomePage(QWidget):
             self.ui.todo_label.setText(self.tr("正在打开数据库……"))
             return
         self.loaded = True
+        self.guide.refresh()
+        self.refresh_holiday_warning()
         self.refresh_key_tasks()
         try:
             items = self.service.todo_items()
@@ -171,6 +189,25 @@ class HomePage(QWidget):
                 parts.append(f"<span style='color:{colour}'>重点任务{what} {len(tasks)} 项：{escape(names)}{more}</span>")
         label.setText("<br>".join(parts) + " <a href='ledgers'>查看重点任务</a>" if parts else "")
         label.setVisible(bool(parts))
+
+    def refresh_holiday_warning(self) -> None:
+        """From 1 November: next year's 节假日 not entered yet (this year's, any day)."""
+        from html import escape
+
+        from app.services.holidays import missing_year_warning
+
+        try:
+            text = missing_year_warning(self.service.calendar.covered_years, self.service.today())
+        except Exception:  # no calendar file: the settings page says what is wrong
+            _log().info("holiday coverage not available", exc_info=True)
+            text = None
+        self.holiday_label.setText(f"{escape(text)} <a href='settings'>去录入</a>" if text else "")
+        self.holiday_label.setVisible(bool(text))
+
+    def _show_settings(self) -> None:
+        window = self.window_
+        if window is not None and hasattr(window, "show_page"):
+            window.show_page("settings")
 
     def _show_key_tasks(self) -> None:
         window = self.window_

@@ -55,6 +55,18 @@ def make_error_label(parent: QWidget | None = None) -> QLabel:
     return label
 
 
+def style_as_error(label: QLabel) -> None:
+    """Give a label of the form the look of an error message (red text, no box), whatever its ``.ui`` role."""
+    label.setProperty("role", "field_error")
+    label.setStyleSheet(f"color: {ERROR_COLOUR};")
+
+
+def _each_error(err: Exception) -> list[ValidationError]:
+    """The errors ``err`` holds: a save's collection (``err.errors``) or ``err`` itself."""
+    inner = getattr(err, "errors", None)
+    return list(inner) if inner else [err]  # type: ignore[list-item]
+
+
 def set_invalid(widget: QWidget, invalid: bool) -> None:
     """Outline a field in red (or remove the outline)."""
     widget.setProperty("invalid", invalid)
@@ -83,8 +95,9 @@ class FieldErrors:
         self._by_name: dict[str, tuple[QWidget, QLabel | None]] = {}
         self._forms: dict[QLabel, QFormLayout] = {}
         self._resolvers: list[Callable[[tuple], tuple[QWidget, QLabel | None] | None]] = []
-        self._shown: list[tuple[QWidget | None, QLabel]] = []
+        self._shown: list[tuple[QWidget | None, QLabel, str]] = []
         self._labels: dict[QWidget, QLabel] = {}
+        style_as_error(fallback)  # one style for every error message, at a field or at the foot
 
     def add(self, names: Iterable[str], widget: QWidget, label: QLabel | None = None) -> None:
         for name in names:
@@ -133,27 +146,42 @@ class FieldErrors:
         return widget, label or self._fallback
 
     def show(self, err: ValidationError) -> QWidget | None:
-        """Show ``err``; returns the field it was shown at (``None``: shown in the fallback label)."""
+        """Show ``err`` — and every error it holds (``err.errors``, a save's whole collection) — each at its
+        field at once; the first marked field gets the focus.  Returns that field (``None``: every message went
+        to the fallback label)."""
         self.clear()
-        widget, label = self.target(err)
-        label.setText(err.message)
+        first: QWidget | None = None
+        for one in _each_error(err):
+            widget, label = self.target(one)
+            self._shown.append((widget, label, one.message))
+            self._show_label(label)
+            if widget is not None:
+                set_invalid(widget, True)
+                if first is None:
+                    first = widget
+        if first is not None and first.isEnabled():
+            first.setFocus(Qt.FocusReason.OtherFocusReason)
+        return first
+
+    def _show_label(self, label: QLabel) -> None:
+        texts = list(dict.fromkeys(m for _w, lab, m in self._shown if lab is label))
+        label.setText("\n".join(texts))
         if label in self._forms:
-            self._forms[label].setRowVisible(label, True)
-        label.show()
-        if widget is not None:
-            set_invalid(widget, True)
-            if widget.isEnabled():
-                widget.setFocus(Qt.FocusReason.OtherFocusReason)
-        self._shown.append((widget, label))
-        return widget
+            self._forms[label].setRowVisible(label, bool(texts))
+        label.setVisible(bool(texts))
 
     def clear_widget(self, widget: QWidget) -> None:
-        """Clear the error shown at ``widget``, if any (others stay)."""
-        if any(w is widget for w, _label in self._shown):
-            self.clear()
+        """Clear the errors shown at ``widget``, if any (the others stay)."""
+        gone = [(w, lab, m) for w, lab, m in self._shown if w is widget]
+        if not gone:
+            return
+        self._shown = [x for x in self._shown if x[0] is not widget]
+        set_invalid(widget, False)
+        for label in {id(lab): lab for _w, lab, _m in gone}.values():
+            self._show_label(label)
 
     def clear(self) -> None:
-        for widget, label in self._shown:
+        for widget, label, _message in self._shown:
             if widget is not None:
                 set_invalid(widget, False)
             label.clear()
@@ -164,8 +192,8 @@ class FieldErrors:
 
     @property
     def current(self) -> list[tuple[QWidget | None, str]]:
-        """What is shown now: (field, message) pairs."""
-        return [(w, lab.text()) for w, lab in self._shown]
+        """What is shown now: (field, message) pairs, in form order."""
+        return [(w, m) for w, _lab, m in self._shown]
 
 
 def _row_contains(form: QFormLayout, row: int, widget: QWidget) -> bool:
@@ -236,8 +264,9 @@ def accept_saved(
 
 
 class FormFieldErrors:
-    """Shows a ValidationError under the widget of its field (in its form layout), outlines the widget in
-    red, brings its tab to the front and focuses it; the message also goes to the dialog's error label.
+    """Shows a save's errors under the widgets of their fields (in their form layouts), outlines the widgets
+    in red, brings the first one's tab to the front and focuses it; the messages also go to the dialog's
+    summary label, in the same red as the field messages (every dialog shows errors the same way).
 
     ``fields`` maps the Chinese field labels used by the services to widgets; ``patterns`` maps regular
     expressions (for labels such as 「第2条培训的日期」) to widgets.
@@ -250,12 +279,13 @@ class FormFieldErrors:
         patterns: Mapping[str, QWidget] | None = None,
     ) -> None:
         self.summary = summary
+        style_as_error(summary)
         self.fields = dict(fields)
         self.patterns = [(re.compile(p), w) for p, w in (patterns or {}).items()]
-        self._label: QLabel | None = None
-        self._form: QFormLayout | None = None
-        self._marked: QWidget | None = None
-        self.widget: QWidget | None = None  # the widget of the last error (tests read it)
+        self._rows: list[tuple[QFormLayout, QLabel]] = []
+        self._marked: list[QWidget] = []
+        self.widget: QWidget | None = None  # the widget of the first error (tests read it)
+        self.shown: list[tuple[QWidget | None, str]] = []
         self._watched: set[int] = set()
 
     def widget_for(self, field: str) -> QWidget | None:
@@ -267,46 +297,61 @@ class FormFieldErrors:
         return None
 
     def clear(self) -> None:
-        if self._label is not None and self._form is not None:
-            self._form.removeRow(self._label)  # deletes the label
-        self._label = self._form = None
-        if self._marked is not None:
-            set_invalid(self._marked, False)
-            self._marked = None
+        for form, label in self._rows:
+            form.removeRow(label)  # deletes the label
+        self._rows = []
+        for widget in self._marked:
+            set_invalid(widget, False)
+        self._marked = []
         self.summary.clear()
         self.summary.setVisible(False)
         self.widget = None
+        self.shown = []
 
     def _edited(self, widget: QWidget) -> None:
-        if self._marked is widget:
+        if widget in self._marked:
             self.clear()
 
     def show(self, error: Exception | str, field: str | None = None) -> None:
-        """Show ``error`` (a :class:`ValidationError` at its field; another refusal or a text in the summary)."""
+        """Show ``error``: a :class:`ValidationError` (or a collection of them, ``error.errors``) at its
+        fields; another refusal or a text in the summary."""
         self.clear()
-        message = error.message if isinstance(error, ValidationError) else str(error)
-        field = error.field if isinstance(error, ValidationError) else field
-        self.summary.setText(message)
+        if isinstance(error, ValidationError):
+            items = [(e.message, e.field) for e in _each_error(error)]
+        else:
+            items = [(str(error), field)]
+        self.summary.setText("\n".join(dict.fromkeys(m for m, _f in items)))
         self.summary.setVisible(True)
-        widget = self.widget_for(field) if field else None
-        self.widget = widget
-        if widget is None:
-            return
-        set_invalid(widget, True)
-        self._marked = widget
-        if id(widget) not in self._watched:  # an edit of the field clears its error
-            self._watched.add(id(widget))
-            on_user_edit(widget, lambda w=widget: self._edited(w))
-        reveal(widget)
-        form, row = _form_row(widget)
-        if form is not None:
-            label = make_error_label()
-            label.setObjectName("field_error_label")
-            label.setText(message)
-            form.insertRow(row + 1, "", label)
-            label.show()
-            self._label, self._form = label, form
-        widget.setFocus()
+        placed: dict[int, QLabel] = {}
+        for message, name in items:
+            widget = self.widget_for(name) if name else None
+            self.shown.append((widget, message))
+            if widget is None:
+                continue
+            if self.widget is None:
+                self.widget = widget
+            set_invalid(widget, True)
+            if widget not in self._marked:
+                self._marked.append(widget)
+            if id(widget) not in self._watched:  # an edit of the field clears its error
+                self._watched.add(id(widget))
+                on_user_edit(widget, lambda w=widget: self._edited(w))
+            if id(widget) in placed:
+                label = placed[id(widget)]
+                label.setText(f"{label.text()}\n{message}")
+                continue
+            form, row = _form_row(widget)
+            if form is not None:
+                label = make_error_label()
+                label.setObjectName("field_error_label")
+                label.setText(message)
+                form.insertRow(row + 1, "", label)
+                label.show()
+                self._rows.append((form, label))
+                placed[id(widget)] = label
+        if self.widget is not None:
+            reveal(self.widget)
+            self.widget.setFocus()
 
 
 def _form_row(widget: QWidget) -> tuple[QFormLayout | None, int]:

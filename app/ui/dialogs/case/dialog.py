@@ -212,7 +212,7 @@ class CaseDialog(
         rform = ui.respondent_form
         for widget, names in (
             (ui.respondent_name_edit, ["被申请人"]),
-            (ui.credit_code_edit, []),
+            (ui.credit_code_edit, ["统一社会信用代码"]),
             (ui.legal_rep_edit, []),
             (ui.respondent_phone_edit, []),
             (ui.respondent_address_edit, []),

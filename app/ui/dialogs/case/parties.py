@@ -136,8 +136,7 @@ class PartiesMixin:
             return
         try:
             check_credit_code(text, "统一社会信用代码")
-        except ValidationError as err:
-            err.path = ("parties", self._respondent_index(), "credit_code")  # type: ignore[attr-defined]
+        except ValidationError as err:  # shown at the field (registered under its name), in red like the rest
             self.errors.show(err)
 
     def _respondent_index(self) -> int:
