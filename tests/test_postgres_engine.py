@@ -2,9 +2,11 @@
 
 Each fixture below is parametrized over ``sqlite`` and ``postgresql``; the PostgreSQL cases use the
 temporary cluster of tests/pg.py and skip when PostgreSQL is not installed. The scenarios are the existing
-tests' own (their data-building fixtures and test bodies are reused, only the opening of the database
-differs), plus what is new with PostgreSQL: opening by URL, migration from empty, refusal of a newer or
-foreign database, portable SQL (db.portable), id sequences after the demo builder's explicit ids.
+tests' own (their data-building fixtures and test bodies are reused through :class:`FixtureRun`, which hands
+them the database of the engine under test — as their ``migrated_db`` / ``db`` argument, or through their own
+``open_copy`` / ``migrated_copy`` / ``open_database``, patched while the fixture runs), plus what is new
+with PostgreSQL: opening by URL, migration from empty, refusal of a newer or foreign database, portable SQL
+(db.portable), id sequences after the demo builder's explicit ids.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 from PySide6.QtCore import QDate, QDateTime, QEvent, Qt, QTime
 from PySide6.QtGui import QColor, QKeyEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy import func, select
 
 from app.core.context import AppContext
@@ -160,6 +160,8 @@ def act(qtbot, dlg: CaseDialog, name: str, fill, expect_ok: bool = True):
     assert sub is not None and sub.isVisible()
     fill(sub)
     qtbot.mouseClick(sub.ok_button, LEFT)
+    if getattr(sub, "confirm_box", None) is not None:  # 结案/不予受理/归档 ask first (issue 14)
+        sub.confirm_box.button(QMessageBox.StandardButton.Yes).click()
     if expect_ok:
         assert dlg.action_dialog is None, sub.errors.current
     return sub

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -100,3 +101,50 @@ def test_a_database_in_use_shows_no_guide(migrated_db, qapp, qtbot, tmp_path):
     qtbot.addWidget(w)
     w.attach_database(AppContext(db_path=migrated_db.path, engine=migrated_db.engine, session_factory=sf))
     assert w.current_page_key() == "settings"  # an organization: the last page, as before
+
+
+def test_file_menu_opens_another_database_in_a_new_process(win, tmp_path, monkeypatch):
+    from app.ui import database_files
+
+    titles = [a.text() for a in win.ui.menu_file.actions()]
+    assert any("打开数据库" in t for t in titles) and any("新建数据库" in t for t in titles)
+    assert any("最近打开" in t for t in titles)
+    started: list[list[str]] = []
+    monkeypatch.setattr(database_files, "start_process", lambda prog, args, folder: started.append(args) or True)
+    other = tmp_path / "other.db"
+    other.write_bytes(b"")
+    files = win.database_files()
+    assert files.open_database(other)
+    assert started[-1][-2:] == ["--db", str(other.resolve())]
+    assert not win.isVisible()
+    recent = database_files.recent_databases(win.settings)
+    assert recent[0] == other.resolve() and Path(win.ctx.db_path).resolve() in recent
+    win.database_files().fill_recent(win.recent_menu)
+    assert any("other.db" in a.text() for a in win.recent_menu.actions())
+
+
+def test_new_database_refuses_an_existing_file(win, tmp_path, monkeypatch):
+    from app.ui import database_files
+
+    warned: list[str] = []
+    monkeypatch.setattr(database_files.DatabaseFiles, "_warn", lambda self, title, text: warned.append(text))
+    monkeypatch.setattr(database_files, "start_process", lambda *a: True)
+    existing = tmp_path / "x.db"
+    existing.write_bytes(b"")
+    assert not win.database_files().new_database(existing)
+    assert "已存在" in warned[-1] and win.isVisible()
+    assert win.database_files().new_database(tmp_path / "new")  # .db added
+    assert database_files.recent_databases(win.settings)[0].name == "new.db"
+
+
+def test_manual_opens_and_fits_the_screen(win, qtbot, monkeypatch):
+    from PySide6.QtCore import QRect
+
+    from app.ui.widgets import fit_screen
+
+    monkeypatch.setattr(fit_screen, "available_geometry", lambda widget=None: QRect(0, 0, 1366, 728))
+    dlg = win.show_manual()
+    qtbot.waitExposed(dlg)
+    assert "开始使用" in dlg.browser.toPlainText() and "节假日" in dlg.browser.toPlainText()
+    assert dlg.height() <= 728 and dlg.width() <= 1366
+    dlg.close()

@@ -193,7 +193,17 @@ def page_dialogs(ctx, ids, *, tmp_file) -> dict[str, object]:
         "NilReportDialog": lambda: NilReportDialog(orgs, "case-ledger", "2026Q1"),
         "ExportDoneBox": lambda: ExportDoneBox(None, "导出完成", "已导出 150 件案件。", tmp_file,
                                                ["3 件案件缺少结案日期", "2 件案件的申请人没有身份证号"]),
+        **help_dialogs(),
     }
+
+
+def help_dialogs() -> dict[str, object]:
+    """帮助 → 使用说明 (app/ui/dialogs/help_dialog.py)."""
+    try:
+        from app.ui.dialogs.help_dialog import HelpDialog
+    except ImportError:
+        return {}
+    return {"HelpDialog": lambda: HelpDialog()}
 
 
 def dialog_classes() -> set[str]:

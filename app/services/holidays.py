@@ -122,12 +122,12 @@ def check_year(
             raise _err(f"{name} {start}–{end} 超过15天，请核对")
         clean.append((start, end, name[:20]))
     clean.sort()
-    for (s1, e1, n1), (s2, _e2, n2) in zip(clean, clean[1:], strict=False):
+    for (_s1, e1, n1), (s2, _e2, n2) in zip(clean, clean[1:], strict=False):
         if s2 <= e1:
             raise _err(f"{n1}与{n2}的放假日期重叠")
     days: list[date] = []
     for d in make_up_workdays:
-        if abs(d.year - year) > 1 or (d.year != year and not (d.month in (1, 12))):
+        if abs(d.year - year) > 1 or (d.year != year and d.month not in (1, 12)):
             raise _err(f"调休上班日 {d} 不在{year}年")
         if d.weekday() < 5:
             raise _err(f"调休上班日 {d} 不是周六或周日（工作日本来就上班）")

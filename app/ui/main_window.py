@@ -340,7 +340,8 @@ class MainWindow(QMainWindow):
 
     def _needs_setup(self) -> bool:
         """An open database without an organization (a new one): the first-start guide is wanted."""
-        if not self.ctx.ready:
+        path = self.ctx.db_path
+        if not self.ctx.ready or (hasattr(path, "exists") and not path.exists()):  # never create a file here
             return False
         try:
             from app.services.first_start import setup_progress
@@ -405,10 +406,10 @@ class MainWindow(QMainWindow):
         self.recent_menu.setObjectName("recent_menu")
         self.recent_menu.setToolTipsVisible(True)
         self.recent_menu.aboutToShow.connect(lambda: self.database_files().fill_recent(self.recent_menu))
-        for action in (self.action_open_db, self.action_new_db):
-            ui.menu_file.insertAction(ui.action_backup, action)
-        ui.menu_file.insertMenu(ui.action_backup, self.recent_menu)
-        ui.menu_file.insertSeparator(ui.action_backup)
+        for action in (self.action_open_db, self.action_new_db):  # after 备份 / 恢复, before 退出
+            ui.menu_file.insertAction(ui.action_quit, action)
+        ui.menu_file.insertMenu(ui.action_quit, self.recent_menu)
+        ui.menu_file.insertSeparator(ui.action_quit)
         self.action_manual = QAction(_tr("使用说明(&M)"), self)
         self.action_manual.setToolTip(_tr("本程序的使用说明（离线）"))
         self.action_manual.triggered.connect(lambda _c=False: self.show_manual())

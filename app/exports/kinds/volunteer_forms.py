@@ -285,6 +285,9 @@ def run_quarterly_summary(request: ExportRequest) -> Path:
         combined = unit is None and len(units) > 1
         figures = quarter_figures(session, year, quarter, unit=unit)
         texts = get_summary_texts(session, year, quarter, scope=unit or "")
+        if unit and not str(params.get("unit") or "").strip() and not any(texts.values()):
+            # the only unit, by default: the texts the clerk saved without choosing a unit are its texts
+            texts = get_summary_texts(session, year, quarter, scope="")
     request.check_cancel()
     q_cn = QUARTER_NUMERALS[quarter - 1]
     signer = params.get("signer") or unit or ""

@@ -13,7 +13,6 @@ from typing import Any
 from app.services.cases.fields import _blank, _choice, _date, _date_opt, _fen, _invalid, _with_path
 from app.services.cases.inputs import CONSENT_VALUES, ID_CARD, CaseDraft, ClaimInput, PartyInput
 from app.services.formatting import format_date_cn
-from app.services.validation.ids import check_document_number
 from app.services.validation import (
     ValidationError,
     check_credit_code,
@@ -25,6 +24,7 @@ from app.services.validation import (
 )
 from app.services.validation import long_text as _long
 from app.services.validation import short_text as _short
+from app.services.validation.ids import check_document_number
 from db.enums import ApplyMode, PartyKind, PartyRole
 
 
@@ -284,6 +284,29 @@ def _clean_draft(draft: CaseDraft, today: date) -> _CleanDraft:
         with errors():
             check_date_order(received, consent_on, "收到申请日期", "对方意见日期")
 
+    # the claims stand on the registration tab, before the parties tab: their errors come first
+    claims: list[tuple[ClaimInput, dict[str, Any]]] = []
+    total = 0
+    for i, c in enumerate(draft.claims):
+        label = f"第{i + 1}项请求"
+        if _blank(c.claim_type):
+            errors.add(_invalid(f"{label}的类型", "不能为空", ("claims", i, "claim_type")))
+        amount = 0
+        with errors(("claims", i, "amount_fen")):
+            amount = _fen(c.amount_fen, f"{label}的金额", required=False) or 0
+        total += amount
+        claims.append(
+            (
+                c,
+                {
+                    "claim_type": normalize_text(c.claim_type),
+                    "description": _long(c.description),
+                    "amount_fen": amount,
+                    "sort_order": i,
+                },
+            )
+        )
+
     parties: list[tuple[PartyInput, dict[str, Any]]] = []
     cleaned: list[tuple[int, PartyInput, dict[str, Any]]] = []
     for i, p in enumerate(draft.parties):
@@ -323,27 +346,6 @@ def _clean_draft(draft: CaseDraft, today: date) -> _CleanDraft:
             ("parties", None, "is_representative"),
         ))
 
-    claims: list[tuple[ClaimInput, dict[str, Any]]] = []
-    total = 0
-    for i, c in enumerate(draft.claims):
-        label = f"第{i + 1}项请求"
-        if _blank(c.claim_type):
-            errors.add(_invalid(f"{label}的类型", "不能为空", ("claims", i, "claim_type")))
-        amount = 0
-        with errors(("claims", i, "amount_fen")):
-            amount = _fen(c.amount_fen, f"{label}的金额", required=False) or 0
-        total += amount
-        claims.append(
-            (
-                c,
-                {
-                    "claim_type": normalize_text(c.claim_type),
-                    "description": _long(c.description),
-                    "amount_fen": amount,
-                    "sort_order": i,
-                },
-            )
-        )
     errors.raise_any()
     values = {
         "received_on": received,

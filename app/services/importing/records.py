@@ -58,7 +58,7 @@ class ImportOptions:
             raise ValueError(f"duplicates 应为 update 或 skip，而不是 {self.duplicates!r}")
 
 
-@dataclass
+@dataclass(slots=True)  # many per import: no __dict__ each
 class Problem:
     row: int  # Excel row number; 0 for the file as a whole
     column: str  # 'C'; '' when not about one cell
@@ -75,14 +75,14 @@ class Problem:
         return f"第{self.row}行" + (f" {self.column}列（{self.header}）" if self.column else "")
 
 
-@dataclass
+@dataclass(slots=True)  # many per import: no __dict__ each
 class Change:
     field: str  # Chinese name
     old: str
     new: str
 
 
-@dataclass
+@dataclass(slots=True)  # many per import: no __dict__ each
 class RowData:
     row: int
     cells: dict[str, Any]  # field key → the raw cell
@@ -107,7 +107,7 @@ class RowData:
 SKIP_LABELS = {"blank": "空行", "total": "合计行", "note": "说明文字", "signature": "签名栏（审核人、填表人、盖章等）"}
 
 
-@dataclass
+@dataclass(slots=True)  # many per import: no __dict__ each
 class SkippedRow:
     row: int
     reason: str  # 'blank' / 'total' / 'note' / 'signature'

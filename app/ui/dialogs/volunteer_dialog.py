@@ -15,7 +15,16 @@ from typing import Any
 
 from PySide6.QtCore import QDate, QStandardPaths, Qt
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFileDialog, QLabel, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QLabel,
+    QPlainTextEdit,
+    QWidget,
+)
 
 from app.services.enterprises import EnterpriseInput
 from app.services.formatting import format_date_cn
@@ -39,7 +48,8 @@ from app.services.volunteers import (
 from app.ui.forms.ui_volunteer_contact_dialog import Ui_ContactDialog
 from app.ui.forms.ui_volunteer_dialog import Ui_VolunteerDialog
 from app.ui.models.volunteer_models import EnterpriseSuggestions
-from app.ui.widgets.field_errors import FormFieldErrors, accept_saved
+from app.ui.widgets.date_entry import one_tab_stop, tab_leaves
+from app.ui.widgets.field_errors import FormFieldErrors, accept_saved, style_as_error
 from app.ui.widgets.fit_screen import FitToScreenMixin, scroll_body, scroll_tabs
 from app.ui.widgets.unsaved_guard import UnsavedChangesMixin
 from db.enums import VolunteerStatus
@@ -90,6 +100,7 @@ def set_combo_text(combo: QComboBox, text: str | None) -> None:
 
 
 def show_error(label: QLabel, exc: Exception) -> None:
+    style_as_error(label)  # the same red as the messages at the fields
     label.setText(str(exc))
     label.setVisible(True)
 
@@ -106,6 +117,9 @@ class _FormDialog(UnsavedChangesMixin, FitToScreenMixin, QDialog):
         self.ui.button_box.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("取消"))
         self.ui.button_box.accepted.connect(self.save)
         self.ui.button_box.rejected.connect(self.request_close)
+        # entry like a spreadsheet: Tab leaves a multi-line field (Ctrl+Tab types a tab), a date is one Tab stop
+        tab_leaves(*self.findChildren(QPlainTextEdit))
+        one_tab_stop(*self.findChildren(QDateEdit))
 
     def _loaded(self, **kwargs: Any) -> None:
         """The form holds the stored values now: changes are counted from here."""

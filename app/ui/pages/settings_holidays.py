@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -95,7 +96,7 @@ class HolidayYearDialog(UnsavedChangesMixin, FitToScreenMixin, QDialog):
         self.year_spin.setObjectName("holiday_year_spin")
         self.year_spin.setRange(2000, 2100)
         self.year_spin.setValue(entry.year)
-        self.year_spin.setEnabled(not entry.stored and entry.year not in known_years or not entry.holidays)
+        self.year_spin.setEnabled(not entry.holidays)  # a year shown is edited as that year
         form.addRow("年份", self.year_spin)
         self.source_edit = QLineEdit(entry.source, self)
         self.source_edit.setObjectName("holiday_source_edit")
@@ -207,7 +208,7 @@ class HolidayYearDialog(UnsavedChangesMixin, FitToScreenMixin, QDialog):
             if start is None and end is None:
                 continue
             if start is None or end is None:
-                raise ValidationError(holidays.FIELD, f"请填写{name or '第%d行' % (row + 1)}的开始和结束日期")
+                raise ValidationError(holidays.FIELD, f"请填写{name or f'第{row + 1}行'}的开始和结束日期")
             out.append((start, end, name))
         return out
 
@@ -264,6 +265,14 @@ class HolidayYearDialog(UnsavedChangesMixin, FitToScreenMixin, QDialog):
         return True
 
 
+class _WrappedRowsTable(QTableWidget):
+    """Wrapped rows take their height from the column widths: measured again whenever the table is resized."""
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.resizeRowsToContents()
+
+
 class HolidaysPanel(QWidget):
     """The years known (bundled file and entered here) with 录入新年度… / 修改… / 删除本机录入."""
 
@@ -277,7 +286,7 @@ class HolidaysPanel(QWidget):
         self.dialog: HolidayYearDialog | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        self.table = QTableWidget(0, 4, self)
+        self.table = _WrappedRowsTable(0, 4, self)
         self.table.setObjectName("holiday_years_table")
         self.table.setHorizontalHeaderLabels(["年份", "放假", "调休上班", "来源"])
         self.table.verticalHeader().hide()

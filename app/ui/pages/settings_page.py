@@ -132,6 +132,10 @@ class SettingsPage(QWidget):
         self.holidays = HolidaysPanel(_LazyFactory(ctx), self.ui.holiday_group)
         self.holidays.changed.connect(self._holidays_changed)
         self.ui.holiday_layout.addWidget(self.holidays)
+        self.ui.holiday_file_caption.setText(self.tr("程序自带："))
+        self.ui.holiday_note_label.setText(self.tr(
+            "国务院办公厅每年11月前后发布次年部分节假日安排的通知。发布后点「录入新年度…」，按通知填写各节日的"
+            "放假日期和调休上班日期；录入的安排保存在数据库中（随备份一起保存），保存后立即生效。"))
         self._setup_rules()
         self.lists = ListsEditor(self.ui, self, self._list_service)
         self.lists.changed.connect(lambda category: self.rules_saved.emit((f"list:{category}",)))

@@ -43,6 +43,7 @@ from app.ui.dialogs.case.rows import (
 )
 from app.ui.dialogs.case_actions import ActionDialog, select_data, show_message
 from app.ui.forms.ui_case_dialog import Ui_CaseDialog
+from app.ui.widgets.date_entry import DateEntry, set_tab_chain, tab_leaves
 from app.ui.widgets.field_errors import FieldErrors, reveal
 from app.ui.widgets.fit_screen import FitToScreenMixin
 from app.ui.widgets.unsaved_guard import UnsavedChangesMixin
@@ -137,6 +138,14 @@ class CaseDialog(
 
     def _setup_fields(self) -> None:
         ui = self.ui
+        # one Tab stop per date: the .ui's QDateEdit gives way to a typed date (20260305, 2026-3-5, 3.5)
+        entry = DateEntry(ui.registration_content, today=lambda: self.today)
+        entry.setObjectName("received_edit")
+        ui.registration_form.replaceWidget(ui.received_edit, entry)
+        ui.received_edit.hide()
+        ui.received_edit.deleteLater()
+        ui.received_edit = entry
+        tab_leaves(ui.facts_edit, ui.oral_record_edit)  # Tab moves on, Ctrl+Tab types a tab
         ui.received_edit.setDate(QDate(self.today))
         ui.received_edit.setMaximumDate(QDate(self.today))
         ui.apply_mode_combo.currentIndexChanged.connect(lambda _i: self._apply_mode_changed())
@@ -278,6 +287,28 @@ class CaseDialog(
         self.typical_case_dialog: Any = None
 
 
+    def tab_chain(self) -> list[QWidget]:
+        """The fields in the order they stand on the screen: registration, claim rows, 事实与理由, the applicant
+        rows, the respondent, then 登记/保存 and 关闭.  Tab follows it (:meth:`update_tab_order`)."""
+        ui = self.ui
+        chain: list[QWidget] = [
+            ui.org_combo, ui.received_edit, ui.apply_mode_combo, ui.oral_record_edit, ui.source_combo,
+            ui.type_combo, ui.other_types_list, ui.workers_spin, ui.common_claim_check,
+        ]
+        for claim in self.claim_rows:
+            chain += [claim.type_combo, claim.description_edit, claim.amount_edit, claim.remove_button]
+        chain += [ui.add_claim_button, ui.facts_edit]
+        for row in self.applicant_rows:
+            chain += row.tab_widgets()
+        chain += [
+            ui.add_applicant_button, ui.respondent_name_edit, ui.credit_code_edit, ui.legal_rep_edit,
+            ui.respondent_phone_edit, ui.respondent_address_edit, ui.save_button, ui.close_button,
+        ]
+        return chain
+
+    def update_tab_order(self) -> None:
+        set_tab_chain(self.tab_chain())
+
     # --- saving ---------------------------------------------------------------------------------------
     def draft(self) -> CaseDraft:
         """The registration as typed (validation is the service's job)."""
@@ -320,7 +351,7 @@ class CaseDialog(
         oral = ui.apply_mode_combo.currentData() == ApplyMode.ORAL
         return CaseDraft(
             organization_id=ui.org_combo.currentData(),
-            received_on=ui.received_edit.date().toPython(),
+            received_on=ui.received_edit.value(),
             dispute_type_main=main,
             source=ui.source_combo.currentData(),
             apply_mode=ui.apply_mode_combo.currentData(),

@@ -67,6 +67,24 @@ def document_refusal(case: Any, name: str) -> str | None:
     return None
 
 
+#: Actions that end or lock the record: 确定 asks first (the wording says what can no longer be changed).
+CONFIRM_ACTIONS: dict[str, str] = {
+    "close": "结案后登记信息不能再修改，案件进入履行、回访和归档阶段。\n确定结案吗？",
+    "reject": "不予受理后案件即告结束，登记信息不能再修改。\n确定不予受理吗？",
+    "archive": "归档后案件锁定为只读，如需更正须先解锁并写明理由。\n确定归档吗？",
+}
+#: Actions that pick the mediators: two of them (the rule is one or three) are asked about before saving.
+MEDIATOR_ACTIONS = ("accept", "assign_mediators")
+
+
+def confirmation_text(name: str, dlg: Any) -> str | None:
+    """What 确定 of action ``name`` asks before it is done (``None``: nothing to ask)."""
+    if name in MEDIATOR_ACTIONS and (picker := getattr(dlg, "mediators", None)) is not None:
+        if len(picker.selected_ids()) == 2:
+            return "调解员一般为1名（简易）或3名（组成调解庭），本案选了2名。\n仍要保存吗？"
+    return CONFIRM_ACTIONS.get(name)
+
+
 class DocumentsMixin:
     """Action dialogs and document exports of :class:`CaseDialog`."""
 
@@ -81,9 +99,46 @@ class DocumentsMixin:
             return None
         dlg = ACTION_DIALOGS[name](self.service, self.view, self.session_factory, self)
         self.action_dialog = dlg
+        self._ask_before(name, dlg)
         dlg.finished.connect(lambda code, d=dlg, n=name: self._action_finished(n, d, code))
         dlg.open()
         return dlg
+
+    def _ask_before(self, name: str, dlg: ActionDialog) -> None:
+        """确定 asks first when the action locks the record (结案, 不予受理, 归档) or picks 2 mediators; the
+        question (window-modal, no nested event loop) is ``dlg.confirm_box`` while it is open.  Once confirmed
+        it is not asked again in that dialog (确定 after correcting a field the service refused)."""
+        done = dlg.accept  # the dialog's own 确定: calls the service
+        dlg.confirm_box = None  # type: ignore[attr-defined]
+        confirmed: set[str] = set()
+
+        def answered(box: QMessageBox, text: str) -> None:
+            dlg.confirm_box = None  # type: ignore[attr-defined]
+            if box.clickedButton() is box.button(QMessageBox.StandardButton.Yes):
+                confirmed.add(text)
+                done()
+
+        def ask() -> None:
+            text = confirmation_text(name, dlg)
+            if text is None or text in confirmed:
+                done()
+                return
+            box = QMessageBox(
+                QMessageBox.Icon.Question, dlg.title, text,
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, dlg,
+            )
+            box.button(QMessageBox.StandardButton.Yes).setText("确定")
+            box.button(QMessageBox.StandardButton.No).setText("返回修改")
+            box.setDefaultButton(QMessageBox.StandardButton.No)
+            box.setWindowModality(Qt.WindowModality.WindowModal)
+            box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            box.finished.connect(lambda _code, b=box, t=text: answered(b, t))
+            dlg.confirm_box = box  # type: ignore[attr-defined]
+            box.open()
+
+        dlg.buttons.accepted.disconnect()
+        dlg.buttons.accepted.connect(ask)
+        dlg.accept = ask  # type: ignore[method-assign]
 
     def _action_finished(self, name: str, dlg: ActionDialog, code: int) -> None:
         dlg.deleteLater()

@@ -30,6 +30,7 @@ class PartiesMixin:
         row = ApplicantRow(self.today, self._remove_applicant, party, self.ui.parties_content)
         self.applicant_rows.append(row)
         self.ui.applicants_rows.addWidget(row)
+        self.update_tab_order()
         return row
 
     def _remove_applicant(self, row: ApplicantRow) -> None:
@@ -38,6 +39,7 @@ class PartiesMixin:
             self.ui.applicants_rows.removeWidget(row)
             row.hide()
             row.deleteLater()
+            self.update_tab_order()
 
     def add_claim_row(self, claim: Any = None) -> ClaimRow:
         row = ClaimRow(
@@ -49,6 +51,7 @@ class PartiesMixin:
         self.claim_rows.append(row)
         self.ui.claims_rows.addWidget(row)
         self._update_claims_total()
+        self.update_tab_order()
         return row
 
     def _remove_claim(self, row: ClaimRow) -> None:
@@ -58,6 +61,7 @@ class PartiesMixin:
             row.hide()
             row.deleteLater()
             self._update_claims_total()
+            self.update_tab_order()
 
     def _update_claims_total(self) -> None:
         amounts = [r.amount_fen() for r in self.claim_rows]

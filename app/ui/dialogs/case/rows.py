@@ -105,6 +105,10 @@ class ApplicantRow(QWidget):
         self.gender_label.setText(info.gender)
         self.birth_label.setText(info.birth_date.isoformat())
 
+    def tab_widgets(self) -> list[QWidget]:
+        """This row's Tab stops, left to right."""
+        return [self.name_edit, self.id_edit, self.phone_edit, self.address_edit, self.rep_check, self.remove_button]
+
     def field(self, key: str) -> QWidget:
         return {
             "name": self.name_edit,

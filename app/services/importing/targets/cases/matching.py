@@ -112,11 +112,13 @@ class CaseMatching:
             flat = r.scratch.get("flat")
             u = r.values.get("uuid")
             r.cells = _NOTHING
-            r.values = {"uuid": u} if u else _NOTHING
+            r.values = _NOTHING
             if flat is None:
                 r.scratch = _NOTHING
                 continue
-            kept = {"flat": {k: flat[k] for k in _KEPT if k in flat}, "digest": flat_digest(flat), "org": r.scratch["org"]}
+            kept = {"flat": {k: flat[k] for k in _KEPT if k in flat}, "digest": flat_digest(flat)}
+            if u:
+                kept["uuid"] = u
             if "first_row" in r.scratch:
                 kept["first_row"] = r.scratch["first_row"]
             r.scratch = kept
@@ -149,7 +151,7 @@ class CaseMatching:
             if first is None:
                 continue
             f_flat = first.scratch["flat"]
-            u1, u2 = first.values.get("uuid"), r.values.get("uuid")
+            u1, u2 = first.scratch.get("uuid") or first.values.get("uuid"), r.values.get("uuid")
             no1, no2 = f_flat.get("case_no"), flat.get("case_no")
             if kind != "uuid" and u1 and u2 and u1 != u2:
                 continue  # two records of this program: two cases, however alike
