@@ -114,11 +114,19 @@ def test_tab_order_of_the_parties_tab(qtbot, env):
     ui = dlg.ui
     ui.tabs.setCurrentWidget(ui.parties_tab)
     first = dlg.applicant_rows[0]
+
+    def details(row):  # the row's second line: 证件类型, 民族, 工作岗位, 入职时间, 委托代理人
+        a = row.agent
+        return [row.id_type_combo, row.ethnicity_combo, row.job_edit, row.hired_edit.edit,
+                a.name_edit, a.relation_edit, a.phone_edit]
+
+    agent = dlg.respondent_agent
     expected = [
-        first.id_edit, first.phone_edit, first.address_edit, first.rep_check, first.remove_button,
+        first.id_edit, first.phone_edit, first.address_edit, first.rep_check, first.remove_button, *details(first),
         second.name_edit, second.id_edit, second.phone_edit, second.address_edit, second.rep_check,
-        second.remove_button, ui.add_applicant_button, ui.respondent_name_edit, ui.credit_code_edit,
-        ui.legal_rep_edit, ui.respondent_phone_edit, ui.respondent_address_edit, ui.save_button,
+        second.remove_button, *details(second), ui.add_applicant_button, ui.respondent_name_edit,
+        ui.credit_code_edit, ui.legal_rep_edit, ui.respondent_phone_edit, ui.respondent_address_edit,
+        agent.name_edit, agent.relation_edit, agent.phone_edit, ui.save_button,
     ]
     assert _walk(qtbot, dlg, first.name_edit, len(expected)) == expected
 

@@ -37,6 +37,7 @@ from app.ui.dialogs.case.rows import (
     _W_NAME,
     _W_PHONE,
     _W_REP,
+    AgentFields,
     ApplicantRow,
     ClaimRow,
     _claim_filled,
@@ -146,6 +147,10 @@ class CaseDialog(
         ui.received_edit.deleteLater()
         ui.received_edit = entry
         tab_leaves(ui.facts_edit, ui.oral_record_edit)  # Tab moves on, Ctrl+Tab types a tab
+        # the respondent's 委托代理人 (name, relation or profession, phone), under its address
+        self.respondent_agent = AgentFields(ui.parties_content)
+        row, _role = ui.respondent_form.getWidgetPosition(ui.respondent_address_edit)
+        ui.respondent_form.insertRow(row + 1, "委托代理人", self.respondent_agent)
         ui.received_edit.setDate(QDate(self.today))
         ui.received_edit.setMaximumDate(QDate(self.today))
         ui.apply_mode_combo.currentIndexChanged.connect(lambda _i: self._apply_mode_changed())
@@ -225,6 +230,7 @@ class CaseDialog(
             (ui.legal_rep_edit, []),
             (ui.respondent_phone_edit, []),
             (ui.respondent_address_edit, []),
+            (self.respondent_agent, []),
         ):
             self.errors.add_form_row(rform, widget, names)
         self.errors.add(["申请人", "集体争议代表人", "当事人"], ui.add_applicant_button, ui.applicants_error_label)
@@ -239,6 +245,9 @@ class CaseDialog(
             "legal_rep": ui.legal_rep_edit,
             "phone": ui.respondent_phone_edit,
             "address": ui.respondent_address_edit,
+            "agent_name": self.respondent_agent.name_edit,
+            "agent_relation": self.respondent_agent.relation_edit,
+            "agent_phone": self.respondent_agent.phone_edit,
         }
 
     def _resolve_path(self, path: tuple) -> tuple[QWidget, QLabel | None] | None:
@@ -261,6 +270,8 @@ class CaseDialog(
             return row.field(key), row.error_label
         if target == "respondent":
             widget = self._respondent_fields.get(key, self.ui.respondent_name_edit)
+            if self.respondent_agent.isAncestorOf(widget):
+                return widget, self.errors.label_for(self.respondent_agent)
             return widget, self.errors.label_for(widget)
         return self.ui.add_applicant_button, self.ui.applicants_error_label
 
@@ -302,7 +313,8 @@ class CaseDialog(
             chain += row.tab_widgets()
         chain += [
             ui.add_applicant_button, ui.respondent_name_edit, ui.credit_code_edit, ui.legal_rep_edit,
-            ui.respondent_phone_edit, ui.respondent_address_edit, ui.save_button, ui.close_button,
+            ui.respondent_phone_edit, ui.respondent_address_edit, *self.respondent_agent.widgets(),
+            ui.save_button, ui.close_button,
         ]
         return chain
 
@@ -332,10 +344,8 @@ class CaseDialog(
                     phone=ui.respondent_phone_edit.text(),
                     address=ui.respondent_address_edit.text(),
                     enterprise_id=self._enterprise_id,
-                    agent_name=r.agent_name if r is not None else None,
-                    agent_relation=r.agent_relation if r is not None else None,
-                    agent_phone=r.agent_phone if r is not None else None,
                     id=r.id if r is not None else None,
+                    **self.respondent_agent.values(),
                 )
             )
             self._party_targets.append(("respondent", None))

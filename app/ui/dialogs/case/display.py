@@ -124,6 +124,7 @@ class DisplayMixin:
         ui.legal_rep_edit.setText((r.legal_rep or "") if r else "")
         ui.respondent_phone_edit.setText((r.phone or "") if r else "")
         ui.respondent_address_edit.setText((r.address or "") if r else "")
+        self.respondent_agent.load(r)
         self._enterprise_id = r.enterprise_id if r else None
         self._enterprise_name = r.name if r else None
         self._apply_mode_changed()
