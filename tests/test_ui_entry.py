@@ -224,3 +224,41 @@ def test_two_mediators_are_asked_about_before_acceptance(qtbot, env):
     qtbot.mouseClick(sub.ok_button, LEFT)
     assert sub.confirm_box is None and dlg.action_dialog is None
     assert dlg.ui.status_label.text() == "已受理"
+
+
+def test_party_details_and_agents_are_entered_and_shown_again(qtbot, env):
+    from app.ui.dialogs.case_dialog import CaseDialog
+
+    ctx, service, _ids = env
+    dlg = open_new(qtbot, ctx, service)
+    fill_registration(qtbot, dlg)
+    row = dlg.applicant_rows[0]
+    row.id_type_combo.setCurrentText("护照")
+    row.id_edit.clear()
+    type_text(row.id_edit, "E1")  # too short for a passport
+    row.ethnicity_combo.setCurrentText("回族")
+    type_text(row.job_edit, "焊工")
+    row.hired_edit.setText("2024.3.1")
+    type_text(row.agent.name_edit, "李律师")
+    type_text(row.agent.relation_edit, "律师")
+    type_text(row.agent.phone_edit, "123")  # not a phone number
+    type_text(dlg.respondent_agent.name_edit, "王五")
+    type_text(dlg.respondent_agent.relation_edit, "人事经理")
+    qtbot.mouseClick(dlg.ui.save_button, LEFT)
+    assert [w for w, _m in dlg.errors.current] == [row.id_edit, row.agent.phone_edit]
+    assert "护照号码" in row.error_label.text() and "代理人电话" in row.error_label.text()
+    row.id_edit.clear()
+    type_text(row.id_edit, "E12345678")
+    row.agent.phone_edit.clear()
+    type_text(row.agent.phone_edit, "13900001111")
+    qtbot.mouseClick(dlg.ui.save_button, LEFT)
+    assert dlg.case_id is not None, dlg.errors.current
+    again = CaseDialog(ctx.session_factory, service, dlg.case_id)
+    qtbot.addWidget(again)
+    r = again.applicant_rows[0]
+    assert (r.id_type_combo.currentText(), r.id_edit.text(), r.ethnicity_combo.currentText()) == ("护照", "E12345678", "回族")
+    assert (r.job_edit.text(), r.hired_edit.text()) == ("焊工", "2024-03-01")
+    assert (r.agent.name_edit.text(), r.agent.relation_edit.text(), r.agent.phone_edit.text()) == (
+        "李律师", "律师", "13900001111")
+    assert (again.respondent_agent.name_edit.text(), again.respondent_agent.relation_edit.text()) == ("王五", "人事经理")
+    assert not again.has_unsaved_changes()

@@ -4,6 +4,9 @@ subqueries (first applicant + 「等N人」, respondent and its enterprise, medi
 performance, latest return visit) with ``yield_per``, so 100,000 cases go out in bounded memory.
 Every row names its 调解组织, and :func:`ledger_organizations` lists those organizations for the manifest,
 so a ledger of several organizations imports back with each case under its own.
+The other applicants of a case (after the first, in the same order) go into three hidden columns after 记录标识
+(其他申请人 with 「（代表）」 for a representative, 其他申请人身份证号, 其他申请人电话; 、-separated, IDs and phones
+masked unless full information), read per batch of rows, so that a ledger imports back into the same parties.
 """
 
 from __future__ import annotations
@@ -381,119 +384,179 @@ def iter_ledger_rows(
     batch: int = 1000,
 ) -> Iterator[dict[str, Any]]:
     """Ledger rows (dicts keyed like ``resources/templates/case-ledger.json``), one per case, in
-    order of receipt. One SQL statement, streamed in batches of ``batch`` rows. ID numbers and
+    order of receipt. One SQL statement, streamed in batches of ``batch`` rows (and one query a batch for the
+    other applicants of its cases: :func:`co_applicants`). ID numbers and
     phones are masked unless ``full_info``. Money stays in integer 分 (the XLSX engine writes 元)."""
     if not isinstance(filters, LedgerFilters):
         filters = ledger_filters(session, filters)
-    disputes = lookup_labels(session, DISPUTE_TYPE)
-    sources = lookup_labels(session, CASE_SOURCE)
-    industries = lookup_labels(session, INDUSTRY)
-    status_labels = CaseStatus.labels()
-    close_labels = CloseType.labels()
-    perf_labels = PerfStatus.labels()
-    mode_labels = ApplyMode.labels()
-    review_labels = ReviewKind.labels()
-
-    streets = street_names(session)
+    lookups = {
+        "disputes": lookup_labels(session, DISPUTE_TYPE),
+        "sources": lookup_labels(session, CASE_SOURCE),
+        "industries": lookup_labels(session, INDUSTRY),
+        "status": CaseStatus.labels(),
+        "close": CloseType.labels(),
+        "perf": PerfStatus.labels(),
+        "mode": ApplyMode.labels(),
+        "review": ReviewKind.labels(),
+        "streets": street_names(session),
+    }
 
     stmt = _ledger_statement(filters).execution_options(yield_per=batch)
-    for r in session.execute(stmt):
-        status = r.status
-        rejected = status == CaseStatus.REJECTED.value
-        if rejected:
-            accept_result = "不予受理"
-        elif r.accepted_on is not None:
-            accept_result = "受理"
-        else:
-            accept_result = (
-                "待审查" if status == CaseStatus.REGISTERED.value else status_labels.get(status, status)
-            )
+    for chunk in session.execute(stmt).partitions(batch):
+        others = co_applicants(session, [r.id for r in chunk if (r.ap_count or 0) > 1], full_info)
+        for r in chunk:
+            yield _ledger_row(r, others.get(r.id, _NO_OTHERS), full_info, lookups)
 
-        n = max(r.workers or 1, r.ap_count or 0)
-        applicant = r.ap_name or ""
-        if applicant and n > 1:
-            applicant = f"{applicant}等{n}人"
-        ap_id, ap_phone = r.ap_id or "", r.ap_phone or ""
+
+#: a case with one applicant: its hidden 其他申请人 cells are empty
+_NO_OTHERS: tuple[str | None, str | None, str | None] = (None, None, None)
+#: an XLSX cell holds 32,767 characters; a longer list of applicants is cut, and the cut said in the cell
+MAX_CELL = 32000
+#: the mark of a representative among the other applicants, and of a list cut at :data:`MAX_CELL`
+REPRESENTATIVE_MARK = "（代表）"
+CUT_MARK = "……另有{n}人未列出"
+
+
+def co_applicants(session: Session, case_ids: list[int], full_info: bool) -> dict[int, tuple[str | None, ...]]:
+    """case id → (names, ID numbers, phones) of its applicants after the first (the first is the one the
+    visible columns show), each 、-separated in the same order, blanks kept as empty places."""
+    if not case_ids:
+        return {}
+    stmt = (
+        select(CaseParty.case_id, CaseParty.name, CaseParty.id_number, CaseParty.phone, CaseParty.is_representative)
+        .where(CaseParty.case_id.in_(case_ids), CaseParty.role == PartyRole.APPLICANT.value)
+        .order_by(CaseParty.case_id, CaseParty.is_representative.desc(), CaseParty.sort_order, CaseParty.id)
+    )
+    people: dict[int, list[tuple[str, str, str]]] = {}
+    for cid, name, idn, phone, rep in session.execute(stmt):
+        idn, phone = idn or "", phone or ""
         if not full_info:
-            ap_id, ap_phone = mask_id_number(ap_id), mask_phone(ap_phone)
-
-        mediators = ""
-        if r.lead_mediators:
-            mediators = "、".join(f"{name}（主办）" for name in r.lead_mediators.split("、"))
-        if r.other_mediators:
-            mediators = "、".join(x for x in (mediators, r.other_mediators) if x)
-
-        closed_on = r.closed_on or (r.rejected_on if rejected else None)
-        if rejected:
-            close_type = "不予受理"
-        else:
-            close_type = close_labels.get(r.close_type, r.close_type or "")
-
-        agreed = r.ag_amount if r.ag_amount is not None else r.agreed_amount_fen
-        perf_code = r.pr_status or r.perf_status
-        perf = perf_labels.get(perf_code, perf_code or "") if perf_code else ""
-        if perf_code == "partial" and r.pr_paid:
-            perf += f"（已付{format_amount(r.pr_paid)}元）"
-
-        review = ""
-        if r.ag_review_kind:
-            review = review_labels.get(r.ag_review_kind, r.ag_review_kind)
-            bits = []
-            if r.ag_review_applied:
-                bits.append(f"{r.ag_review_applied.isoformat()}申请")
-            if r.ag_review_result:
-                bits.append(
-                    (f"{r.ag_review_decided.isoformat()} " if r.ag_review_decided else "")
-                    + r.ag_review_result
-                )
-            elif r.ag_review_applied:
-                bits.append("审查中")
-            if bits:
-                review += "：" + "，".join(bits)
+            idn, phone = mask_id_number(idn), mask_phone(phone)
+        people.setdefault(cid, []).append(((name or "") + (REPRESENTATIVE_MARK if rep else ""), idn, phone))
+    out: dict[int, tuple[str | None, ...]] = {}
+    for cid, found in people.items():
+        rest = found[1:]
+        if not rest:
+            continue
+        kept, sizes = 0, [0, 0, 0]
+        for p in rest:
+            sizes = [n + len(x) + 1 for n, x in zip(sizes, p, strict=True)]
+            if max(sizes) > MAX_CELL - 20:
+                break
+            kept += 1
+        names = "、".join(p[0] for p in rest[:kept])
+        if kept < len(rest):
+            names += "、" + CUT_MARK.format(n=len(rest) - kept)
+        ids = "、".join(p[1] for p in rest[:kept])
+        phones = "、".join(p[2] for p in rest[:kept])
+        out[cid] = (names, ids if ids.strip("、") else None, phones if phones.strip("、") else None)
+    return out
 
 
-        yield {
-            "case_no": r.case_no,
-            "organization": r.org_name,
-            "received_on": r.received_on,
-            "source": sources.get(r.source, r.source),
-            "apply_mode": mode_labels.get(r.apply_mode, r.apply_mode),
-            "applicant_name": applicant,
-            "applicant_id": ap_id,
-            "applicant_phone": ap_phone,
-            "respondent_name": r.rp_name,
-            "respondent_uscc": r.rp_credit or r.ent_credit,
-            "employer_type": r.ent_type,
-            "industry": industries.get(r.ent_industry, r.ent_industry) if r.ent_industry else None,
-            "street_code": street_label(r.ent_street or r.org_street, streets),
-            "workers": r.workers,
-            "is_collective": bool(r.is_collective),
-            "dispute_type_main": disputes.get(r.dispute_type_main, r.dispute_type_main),
-            "claims_summary": r.claims_summary,
-            "claim_amount": r.claim_amount_fen,
-            "accepted_on": r.accepted_on,
-            "accept_result": accept_result,
-            "mediators": mediators,
-            "due_on": r.mediation_due_on,
-            "extended_to": r.extended_to,
-            "extension_reason": r.extension_reason,
-            "closed_on": closed_on,
-            "close_type": close_type,
-            "agreed_amount": agreed,
-            "perf_mode": r.ag_mode,
-            "perf_deadline": r.ag_deadline,
-            "perf_status": perf,
-            "arb_review": review,
-            "to_arbitration": bool(r.to_arbitration),
-            "arbitration_case_no": r.arbitration_case_no,
-            "duration_days": (closed_on - r.received_on).days if closed_on else None,
-            "visit_on": r.rv_on,
-            "visit_result": r.rv_satisfaction,
-            "archive_no": r.archive_no,
-            "archived_on": r.archived_on,
-            "remark": r.remark,
-            "uuid": r.uuid,
-        }
+def _ledger_row(r: Any, others: tuple[str | None, ...], full_info: bool, lk: dict[str, dict]) -> dict[str, Any]:
+    """One ledger row (a dict keyed like the template's columns) from one row of the statement."""
+    disputes, sources, industries = lk["disputes"], lk["sources"], lk["industries"]
+    status_labels, close_labels, perf_labels = lk["status"], lk["close"], lk["perf"]
+    mode_labels, review_labels, streets = lk["mode"], lk["review"], lk["streets"]
+    status = r.status
+    rejected = status == CaseStatus.REJECTED.value
+    if rejected:
+        accept_result = "不予受理"
+    elif r.accepted_on is not None:
+        accept_result = "受理"
+    else:
+        accept_result = (
+            "待审查" if status == CaseStatus.REGISTERED.value else status_labels.get(status, status)
+        )
+
+    n = max(r.workers or 1, r.ap_count or 0)
+    applicant = r.ap_name or ""
+    if applicant and n > 1:
+        applicant = f"{applicant}等{n}人"
+    ap_id, ap_phone = r.ap_id or "", r.ap_phone or ""
+    if not full_info:
+        ap_id, ap_phone = mask_id_number(ap_id), mask_phone(ap_phone)
+
+    mediators = ""
+    if r.lead_mediators:
+        mediators = "、".join(f"{name}（主办）" for name in r.lead_mediators.split("、"))
+    if r.other_mediators:
+        mediators = "、".join(x for x in (mediators, r.other_mediators) if x)
+
+    closed_on = r.closed_on or (r.rejected_on if rejected else None)
+    if rejected:
+        close_type = "不予受理"
+    else:
+        close_type = close_labels.get(r.close_type, r.close_type or "")
+
+    agreed = r.ag_amount if r.ag_amount is not None else r.agreed_amount_fen
+    perf_code = r.pr_status or r.perf_status
+    perf = perf_labels.get(perf_code, perf_code or "") if perf_code else ""
+    if perf_code == "partial" and r.pr_paid:
+        perf += f"（已付{format_amount(r.pr_paid)}元）"
+
+    review = ""
+    if r.ag_review_kind:
+        review = review_labels.get(r.ag_review_kind, r.ag_review_kind)
+        bits = []
+        if r.ag_review_applied:
+            bits.append(f"{r.ag_review_applied.isoformat()}申请")
+        if r.ag_review_result:
+            bits.append(
+                (f"{r.ag_review_decided.isoformat()} " if r.ag_review_decided else "")
+                + r.ag_review_result
+            )
+        elif r.ag_review_applied:
+            bits.append("审查中")
+        if bits:
+            review += "：" + "，".join(bits)
+
+
+    return {
+        "case_no": r.case_no,
+        "organization": r.org_name,
+        "received_on": r.received_on,
+        "source": sources.get(r.source, r.source),
+        "apply_mode": mode_labels.get(r.apply_mode, r.apply_mode),
+        "applicant_name": applicant,
+        "applicant_id": ap_id,
+        "applicant_phone": ap_phone,
+        "respondent_name": r.rp_name,
+        "respondent_uscc": r.rp_credit or r.ent_credit,
+        "employer_type": r.ent_type,
+        "industry": industries.get(r.ent_industry, r.ent_industry) if r.ent_industry else None,
+        "street_code": street_label(r.ent_street or r.org_street, streets),
+        "workers": r.workers,
+        "is_collective": bool(r.is_collective),
+        "dispute_type_main": disputes.get(r.dispute_type_main, r.dispute_type_main),
+        "claims_summary": r.claims_summary,
+        "claim_amount": r.claim_amount_fen,
+        "accepted_on": r.accepted_on,
+        "accept_result": accept_result,
+        "mediators": mediators,
+        "due_on": r.mediation_due_on,
+        "extended_to": r.extended_to,
+        "extension_reason": r.extension_reason,
+        "closed_on": closed_on,
+        "close_type": close_type,
+        "agreed_amount": agreed,
+        "perf_mode": r.ag_mode,
+        "perf_deadline": r.ag_deadline,
+        "perf_status": perf,
+        "arb_review": review,
+        "to_arbitration": bool(r.to_arbitration),
+        "arbitration_case_no": r.arbitration_case_no,
+        "duration_days": (closed_on - r.received_on).days if closed_on else None,
+        "visit_on": r.rv_on,
+        "visit_result": r.rv_satisfaction,
+        "archive_no": r.archive_no,
+        "archived_on": r.archived_on,
+        "remark": r.remark,
+        "uuid": r.uuid,
+        "co_applicants": others[0],
+        "co_applicant_ids": others[1],
+        "co_applicant_phones": others[2],
+    }
 
 
 class LedgerTotals:

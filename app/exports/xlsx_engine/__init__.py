@@ -1,4 +1,6 @@
-"""XLSX rosters and ledgers (名册/台账) on openpyxl, driven by a JSON column config.
+"""XLSX rosters and ledgers (名册/台账), driven by a JSON column config, written by xlsxwriter in constant-memory
+mode (``xwriter``: the same cells, styles and print setup as the former openpyxl writer, every data string a text
+cell) — openpyxl stays for reading.
 
 Layout (shared/spec/forms.md §12): A4 landscape; row 1 「附件N」 (黑体 12) when configured; the
 title merged across all columns (黑体 18, centred); a 填报单位/填报人/电话/日期 line; header row(s)

@@ -149,11 +149,6 @@ def _clean_party_into(p: PartyInput, index: int, today: date, warnings: list[str
         "agent_relation": _short(p.agent_relation),
         "is_representative": bool(p.is_representative),
     }
-    for attr, label in (("phone", "联系电话"), ("agent_phone", "代理人电话")):
-        raw = getattr(p, attr)
-        v[attr] = None
-        with errors(path(attr)):
-            v[attr] = None if _blank(raw) else check_phone(raw, f"{who}的{label}")
     if kind == PartyKind.PERSON:
         id_type = _short(p.id_type) or ID_CARD
         gender = _short(p.gender)
@@ -233,6 +228,12 @@ def _clean_party_into(p: PartyInput, index: int, today: date, warnings: list[str
             ethnicity=None,
             job=None,
         )
+    # the phones after the numbers: the form shows the 证件号码 first, the 委托代理人 last
+    for attr, label in (("phone", "联系电话"), ("agent_phone", "代理人电话")):
+        raw = getattr(p, attr)
+        v[attr] = None
+        with errors(path(attr)):
+            v[attr] = None if _blank(raw) else check_phone(raw, f"{who}的{label}")
     return v
 
 

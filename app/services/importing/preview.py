@@ -87,7 +87,10 @@ def _filled(v: Any) -> bool:
 def _signature(row: tuple[Any, ...]) -> bool:
     """A signature or footer line: its first filled cell begins 审核人、填表人、负责人、制表、填报日期、备注说明 …
     or says 盖章."""
-    first = next((v for v in row if _filled(v)), None)
+    return _signature_cell(next((v for v in row if _filled(v)), None))
+
+
+def _signature_cell(first: Any) -> bool:
     if not isinstance(first, str):
         return False
     compact = normalize_text(first).replace(" ", "").replace(":", "").replace("：", "")
@@ -96,24 +99,17 @@ def _signature(row: tuple[Any, ...]) -> bool:
 
 def _row_kind(row: tuple[Any, ...], mapped_idx: Sequence[int]) -> tuple[str, str] | None:
     """('blank'|'total'|'note'|'signature', text) for rows to skip, None for data rows."""
+    filled = [v for v in row if _filled(v)]
+    if filled and _signature_cell(filled[0]):
+        return ("signature", " ".join(cell_text(v) for v in filled)[:60])
     n = len(row)
-    if any(_filled(v) for v in row) and _signature(row):
-        return ("signature", " ".join(cell_text(v) for v in row if _filled(v))[:60])
     if not any(_filled(row[i]) for i in mapped_idx if i < n):
-        texts = [cell_text(v) for v in row if _filled(v)]
-        return ("blank", " ".join(texts)[:60])
-    seen = 0
-    for v in row:
-        if not _filled(v):
-            continue
-        seen += 1
+        return ("blank", " ".join(cell_text(v) for v in filled)[:60])
+    for v in filled[:4]:
         if isinstance(v, str):
             compact = normalize_text(v).replace(" ", "").replace(":", "").replace("：", "")
             if compact in _TOTAL_WORDS or (len(compact) <= 12 and compact.startswith(_TOTAL_WORDS)):
-                return ("total", " ".join(cell_text(x) for x in row if _filled(x))[:60])
-        if seen >= 4:
-            break
-    filled = [v for v in row if _filled(v)]
+                return ("total", " ".join(cell_text(x) for x in filled)[:60])
     if len(filled) == 1 and isinstance(filled[0], str) and filled[0].replace(" ", "").startswith(_NOTE_PREFIXES):
         return ("note", filled[0].strip()[:60])
     return None

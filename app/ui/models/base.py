@@ -3,6 +3,15 @@ that :meth:`RowsTableModel.set_rows` replaces with a model reset, the row object
 its id under :data:`ID_ROLE` and a sortable value under :data:`SORT_ROLE` (for a ``QSortFilterProxyModel``
 with ``setSortRole(SORT_ROLE)``).  ``data()`` never raises: an error while formatting one cell is logged and
 the cell shows empty, so one odd row never breaks painting.
+
+Sorting as in Excel / WPS (issue 14): a text column sorts by its pinyin key (:func:`text_sort_key`, i.e.
+:func:`db.sortkeys.name_key`: 阿 before 张, not by code point); the first click on a header sorts ascending
+(``InitialSortOrderRole``; Fusion's default for a new section would be descending); and
+:func:`excel_sort_arrows` makes a view's header draw ▲ for ascending and ▼ for descending, as Excel and WPS
+do. Qt's ``QHeaderView`` hands the style ``SortDown`` for ``AscendingOrder`` and Fusion draws that as ▼, so
+:class:`ExcelArrowStyle` (a proxy style set on the header only) swaps ``SortUp`` / ``SortDown`` when drawing
+the arrow. The sort order itself is untouched: ``AscendingOrder`` still means small to large, so
+``sortByColumn`` and ``proxy.sortOrder()`` keep their Qt meaning.
 """
 
 from __future__ import annotations
@@ -12,6 +21,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QProxyStyle, QStyle, QStyleOptionHeader
+
+from db.sortkeys import name_key
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +43,44 @@ def rate_text(rate: Any, digits: int = 1) -> str:
 
     text = format_percent(rate, digits)
     return NO_RATE if text == "—" else text
+
+
+def text_sort_key(value: Any) -> Any:
+    """The sort value of a cell: pinyin order for text (「」 for empty text, first), other values as they are."""
+    if isinstance(value, str):
+        return name_key(value) or ""
+    return value
+
+
+#: What ``headerData(..., InitialSortOrderRole)`` answers: the first click on a header sorts ascending.
+INITIAL_SORT_ORDER = Qt.SortOrder.AscendingOrder.value
+
+
+class ExcelArrowStyle(QProxyStyle):
+    """The application's style, except that a header's sort arrow points up (▲) for ascending, as in Excel."""
+
+    _SWAP = {QStyleOptionHeader.SortIndicator.SortUp: QStyleOptionHeader.SortIndicator.SortDown,
+             QStyleOptionHeader.SortIndicator.SortDown: QStyleOptionHeader.SortIndicator.SortUp}
+
+    def drawPrimitive(self, element: QStyle.PrimitiveElement, option: Any, painter: Any,  # noqa: N802 - Qt
+                      widget: Any = None) -> None:
+        if element == QStyle.PrimitiveElement.PE_IndicatorHeaderArrow and isinstance(option, QStyleOptionHeader):
+            flipped = QStyleOptionHeader(option)
+            flipped.sortIndicator = self._SWAP.get(option.sortIndicator, option.sortIndicator)
+            option = flipped
+        super().drawPrimitive(element, option, painter, widget)
+
+
+def excel_sort_arrows(view: QAbstractItemView | QHeaderView) -> QHeaderView:
+    """Let the horizontal header of ``view`` (or the header itself) draw ▲ for ascending; returns the header.
+    Calling it again does nothing."""
+    header = view if isinstance(view, QHeaderView) else view.horizontalHeader()  # type: ignore[union-attr]
+    if not isinstance(header.style(), ExcelArrowStyle) and header.property("excelSortArrows") is not True:
+        style = ExcelArrowStyle()
+        style.setParent(header)  # lives as long as the header
+        header.setStyle(style)
+        header.setProperty("excelSortArrows", True)
+    return header
 
 
 class RowsTableModel(QAbstractTableModel):
@@ -66,6 +116,11 @@ class RowsTableModel(QAbstractTableModel):
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.column_specs())
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.InitialSortOrderRole:
+            return INITIAL_SORT_ORDER
+        return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):

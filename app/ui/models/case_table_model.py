@@ -6,9 +6,11 @@ cache keeps the blocks seen last.  So 100,000 cases cost one count and a page or
 of 100,000 objects.  ``sort()`` and :meth:`CaseTableModel.set_filter` reset the model and re-query.
 
 Two refinements keep deep scrolling and typing in the search box quick: past the first :data:`DEEP_BLOCK`
-blocks, and for a search, the model loads the ordered ids of the list once (8 bytes a case) and fetches each
-block by id — ``OFFSET 50000`` would make SQLite sort and skip 50,000 rows again for every page, and a search
-would scan the table twice (count, then first page) on every keystroke.
+blocks the model loads the ordered ids of the list once (8 bytes a case) and fetches each block by id —
+``OFFSET 50000`` would make SQLite sort and skip 50,000 rows again for every page.  A search (each keystroke)
+counts only up to :data:`COUNT_CAP` (:func:`count_cases_capped`, a few ms through the search index) and fetches
+just the first window; past the cap ``count_exact`` is false (the page shows 「共 1 万条以上」) and, when the
+view scrolls to the last row, ``fetchMore`` loads the ordered ids once and the list grows to its full length.
 
 Deadline colours follow the case service's deadline states: overdue rows red, due within 3 days amber.
 Like calibre's ``BooksModel.data()``, any error while reading or formatting a row is caught, so one bad row
@@ -23,14 +25,17 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
 from app.services.calendar import WorkCalendar
 from app.services.case_list import (
+    COUNT_CAP,
+    CaseCount,
     CaseFilter,
     CaseListRow,
     count_cases,
+    count_cases_capped,
     fetch_case_ids,
     fetch_case_rows,
     fetch_rows_by_ids,
@@ -92,6 +97,9 @@ _CENTRED = (COL_RECEIVED, COL_DUE, COL_DAYS_LEFT, COL_CLOSED)
 class CaseTableModel(QAbstractTableModel):
     """Cases matching a :class:`CaseFilter`, sorted by one column, fetched a block at a time."""
 
+    #: ``fetchMore`` made the count of a capped search exact (the page updates its count label)
+    count_changed = Signal()
+
     def __init__(
         self,
         session_factory: Any,
@@ -111,6 +119,10 @@ class CaseTableModel(QAbstractTableModel):
         self._filter = CaseFilter()
         self._sort_column, self._sort_order = DEFAULT_SORT
         self._count = 0
+        #: False while a search matched more than :data:`COUNT_CAP` cases and the rest are not loaded yet
+        self.count_exact = True
+        self._cap = COUNT_CAP
+        self._more_failed = False
         self._blocks: OrderedDict[int, list[CaseListRow]] = OrderedDict()
         self._ids: Any = None  # array('q') of the ids in list order, once the user went deep
         self.block_fetches = 0  # how many row queries ran (tests and the benchmark read it)
@@ -151,17 +163,23 @@ class CaseTableModel(QAbstractTableModel):
         self._reload_count()
         self.endResetModel()
 
+    @property
+    def count_text(self) -> str:
+        """The count for the page's label: 「2,000」, or 「1 万条以上」 while ``count_exact`` is false."""
+        return CaseCount(self._count, self.count_exact, self._cap).text
+
     def _reload_count(self) -> None:
+        self.count_exact = True
+        self._more_failed = False
         try:
             with self._sf() as s:
                 if self._filter.search_terms:
-                    # LIKE '%…%' reads every row anyway: one sorted id query gives the count and the order,
-                    # where COUNT plus the first window would scan twice for each keystroke.
-                    self._ids = fetch_case_ids(
-                        s, self._filter, self.sort_key, self._descending(), today=self._today, calendar=self._calendar
+                    # each keystroke: count up to the cap only; rows come a window at a time as the view asks
+                    self._cap = COUNT_CAP
+                    counted = count_cases_capped(
+                        s, self._filter, cap=self._cap, today=self._today, calendar=self._calendar
                     )
-                    self.id_fetches += 1
-                    self._count = len(self._ids)
+                    self._count, self.count_exact = counted.n, counted.exact
                 else:
                     self._count = count_cases(s, self._filter, today=self._today, calendar=self._calendar)
             self.last_error = None
@@ -169,6 +187,14 @@ class CaseTableModel(QAbstractTableModel):
             log.exception("counting cases failed")
             self._count = 0
             self.last_error = f"读取案件列表失败：{type(exc).__name__}: {exc}"
+
+    def _load_ids(self, s: Any) -> Any:
+        if self._ids is None:
+            self._ids = fetch_case_ids(
+                s, self._filter, self.sort_key, self._descending(), today=self._today, calendar=self._calendar
+            )
+            self.id_fetches += 1
+        return self._ids
 
     # --- rows -----------------------------------------------------------------------------------------
     def _block(self, number: int) -> list[CaseListRow]:
@@ -191,14 +217,9 @@ class CaseTableModel(QAbstractTableModel):
                         calendar=self._calendar,
                     )
                 else:
-                    if self._ids is None:
-                        self._ids = fetch_case_ids(
-                            s, self._filter, self.sort_key, descending, today=self._today, calendar=self._calendar
-                        )
-                        self.id_fetches += 1
                     start = number * BLOCK_SIZE
                     block = fetch_rows_by_ids(
-                        s, self._ids[start : start + BLOCK_SIZE], today=self._today, calendar=self._calendar
+                        s, self._load_ids(s)[start : start + BLOCK_SIZE], today=self._today, calendar=self._calendar
                     )
         except Exception as exc:
             # Remember the failure as an empty block: the rows show blank instead of re-querying for every
@@ -233,6 +254,34 @@ class CaseTableModel(QAbstractTableModel):
     # --- Qt -------------------------------------------------------------------------------------------
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else self._count
+
+    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: B008
+        """True while a search shows only the first :data:`COUNT_CAP` of more matches."""
+        return not parent.isValid() and not self.count_exact and not self._more_failed
+
+    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> None:  # noqa: B008
+        """The view reached the last row of a capped search: load the ordered ids once, show every match."""
+        if not self.canFetchMore(parent):
+            return
+        try:
+            with self._sf() as s:
+                total = len(self._load_ids(s))
+        except Exception as exc:  # keep the rows shown and stop asking (刷新 tries again)
+            log.exception("fetching more case list rows failed")
+            self.last_error = f"读取案件列表失败：{type(exc).__name__}: {exc}"
+            self._more_failed = True
+            self.count_changed.emit()
+            return
+        self.count_exact = True
+        if total > self._count:
+            self.beginInsertRows(QModelIndex(), self._count, total - 1)
+            self._count = total
+            self.endInsertRows()
+        elif total < self._count:  # cases deleted since the count
+            self.beginRemoveRows(QModelIndex(), total, self._count - 1)
+            self._count = total
+            self.endRemoveRows()
+        self.count_changed.emit()
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
@@ -369,7 +418,5 @@ class CaseTableModel(QAbstractTableModel):
         self._sort_column, self._sort_order = column, order
         self.beginResetModel()
         self._blocks.clear()
-        self._ids = None
-        if self._filter.search_terms:
-            self._reload_count()  # the id list of a search is its order too
+        self._ids = None  # the count stays: sorting does not change which cases match
         self.endResetModel()

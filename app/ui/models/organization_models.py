@@ -3,7 +3,8 @@ criteria, and the two small editable grids of the dialogs (金牌称号, 培训�
 
 Each read-only model holds a list of service DTOs (``set_rows`` resets it), exposes column constants, the row
 object under :data:`ROW_ROLE`, its id under :data:`ID_ROLE` and a sort key under :data:`SORT_ROLE`, so a
-``QSortFilterProxyModel`` sorts numbers as numbers. ``data()`` never raises: a bad cell shows empty.
+``QSortFilterProxyModel`` sorts numbers as numbers and text in pinyin order (组织名称, 姓名, 单位名称 … as in
+Excel / WPS, see :mod:`app.ui.models.base`). ``data()`` never raises: a bad cell shows empty.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyMod
 from PySide6.QtGui import QBrush, QColor
 
 from app.services.formatting import format_date_iso
-from app.ui.models.base import ID_ROLE, ROW_ROLE, SORT_ROLE, RowsTableModel, rate_text
+from app.ui.models.base import ID_ROLE, ROW_ROLE, SORT_ROLE, RowsTableModel, rate_text, text_sort_key
 from app.ui.models.base import Index as _Index
+from app.ui.models.base import excel_sort_arrows as excel_sort_arrows  # for the pages
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +63,7 @@ class RowsModel(RowsTableModel):
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self.columns[section].title
-        return None
+        return super().headerData(section, orientation, role)
 
     def cell(self, row: Any, column: int, role: int) -> Any:
         col = self.columns[column]
@@ -69,7 +71,7 @@ class RowsModel(RowsTableModel):
             value = col.text(row)
             return "" if value is None else str(value)
         if role == SORT_ROLE:
-            value = (col.sort or col.text)(row)
+            value = text_sort_key((col.sort or col.text)(row))
             return "" if value is None else value
         if role == ROW_ROLE:
             return row

@@ -1,4 +1,8 @@
-"""The 首页's 待办 (to-do) tree model: one row per kind with its counts, under it the items, overdue first."""
+"""The 首页's 待办 (to-do) tree model: one row per kind with its counts, under it the items, overdue first.
+
+Items marked 已处理 (``handled``, :class:`app.services.todo_notes.TodoEntry`) are shown greyed with their note
+(the page lists them only when 「显示已处理」 is ticked); they do not count as open or overdue.
+"""
 
 from __future__ import annotations
 
@@ -14,10 +18,20 @@ if TYPE_CHECKING:  # the service (and SQLAlchemy) load once the database is open
 
 CASE_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 STATE_ROLE = Qt.ItemDataRole.UserRole + 2
+HANDLED_ROLE = Qt.ItemDataRole.UserRole + 3
 
 TODO_COLUMNS = ("事项", "案号", "期限", "剩余")
 _STATE_COLOURS = {"overdue": QColor("#b3261e"), "due_soon": QColor("#8a5300")}
-_KIND_ORDER = list(TODO_KINDS)
+_HANDLED_COLOUR = QColor("#8c8c8c")
+_KIND_ORDER = [*TODO_KINDS, "volunteer_duty", "stale_enterprise"]
+
+
+def _handled(item: Any) -> bool:
+    return bool(getattr(item, "handled", False))
+
+
+def _open_overdue(item: Any) -> bool:
+    return item.state == "overdue" and not _handled(item)
 
 
 def _log():
@@ -42,11 +56,11 @@ class TodoModel(QAbstractItemModel):
             by_kind.setdefault(item.kind, []).append(item)
         groups = []
         for kind, rows in by_kind.items():
-            rows.sort(key=lambda t: (t.state != "overdue", t.days_left, t.case_no or ""))
+            rows.sort(key=lambda t: (_handled(t), t.state != "overdue", t.days_left, t.case_no or ""))
             groups.append((kind, rows))
         groups.sort(
             key=lambda g: (
-                not any(t.state == "overdue" for t in g[1]),
+                not any(_open_overdue(t) for t in g[1]),
                 _KIND_ORDER.index(g[0]) if g[0] in _KIND_ORDER else 99,
             )
         )
@@ -103,10 +117,12 @@ class TodoModel(QAbstractItemModel):
 
     def _group_data(self, index: QModelIndex | QPersistentModelIndex, role: int) -> Any:
         kind, rows = self._groups[index.row()]
-        overdue = sum(1 for t in rows if t.state == "overdue")
+        overdue = sum(1 for t in rows if _open_overdue(t))
+        handled = sum(1 for t in rows if _handled(t))
         if role == Qt.ItemDataRole.DisplayRole and index.column() == 0:
-            label = TODO_KINDS.get(kind, kind)
-            return f"{label}（{len(rows)}项" + (f"，已逾期{overdue}项）" if overdue else "）")
+            label = TODO_KINDS.get(kind) or (rows[0].kind_label if rows else kind)
+            text = f"{label}（{len(rows) - handled}项" + (f"，已逾期{overdue}项" if overdue else "")
+            return text + (f"，已处理{handled}项）" if handled else "）")
         if role == Qt.ItemDataRole.FontRole:
             return self._bold
         if role == Qt.ItemDataRole.ForegroundRole and overdue and index.column() == 0:
@@ -117,6 +133,9 @@ class TodoModel(QAbstractItemModel):
     def text_of(item: TodoItem, column: int) -> str:
         """What a to-do row shows in ``column``."""
         if column == 0:
+            if _handled(item):
+                note = getattr(item, "handled_note", None)
+                return f"【已处理】{item.text}" + (f"（{note}）" if note else "")
             return item.text
         if column == 1:
             return item.case_no or ""
@@ -134,14 +153,23 @@ class TodoModel(QAbstractItemModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return self.text_of(item, column)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return "\n".join(x for x in (f"{item.case_no or ''}　{item.kind_label}", item.text, item.warning) if x)
+            lines = [f"{item.case_no or ''}　{item.kind_label}", item.text, item.warning]
+            if _handled(item):
+                by = getattr(item, "handled_by", None) or ""
+                at = (getattr(item, "handled_at", None) or "").replace("T", " ")
+                lines.append(f"已处理（{' '.join(x for x in (by, at) if x)}）：{getattr(item, 'handled_note', '') or '无说明'}")
+            return "\n".join(x for x in lines if x)
         if role == Qt.ItemDataRole.ForegroundRole:
+            if _handled(item):
+                return QBrush(_HANDLED_COLOUR)
             colour = _STATE_COLOURS.get(item.state)
             return QBrush(colour) if colour is not None and column != 0 else None
         if role == CASE_ID_ROLE:
             return item.case_id
         if role == STATE_ROLE:
             return item.state
+        if role == HANDLED_ROLE:
+            return _handled(item)
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:

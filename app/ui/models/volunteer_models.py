@@ -4,7 +4,8 @@ Every table model is a :class:`RowsModel`: a list of detached rows, column const
 :meth:`~RowsModel.set_rows`, the row object under :data:`ROW_ROLE`, its id under :data:`ID_ROLE` and a
 sortable value under :data:`SORT_ROLE` (for a ``QSortFilterProxyModel`` with ``setSortRole(SORT_ROLE)``).
 Like calibre's ``BooksModel.data()``, an error while formatting one cell is logged and shows as an empty
-cell, so one odd row never breaks painting. :class:`CheckListModel` is the checkable picker list of the
+cell, so one odd row never breaks painting. Text sorts in pinyin order (姓名, 单位, 企业 … as in Excel / WPS,
+see :mod:`app.ui.models.base`). :class:`CheckListModel` is the checkable picker list of the
 service-record dialog.
 """
 
@@ -45,7 +46,8 @@ from app.services.volunteers import (
     figure_display,
     minutes_to_hours,
 )
-from app.ui.models.base import ID_ROLE, ROW_ROLE, SORT_ROLE, Index, RowsTableModel, rate_text
+from app.ui.models.base import ID_ROLE, ROW_ROLE, SORT_ROLE, Index, RowsTableModel, rate_text, text_sort_key
+from app.ui.models.base import excel_sort_arrows as excel_sort_arrows  # for the pages
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +99,7 @@ class RowsModel(RowsTableModel):
                 return self.COLUMNS[section].header
         if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
             return section + 1
-        return None
+        return super().headerData(section, orientation, role)
 
     def cell(self, row: Any, column: int, role: int) -> Any:
         col = self.COLUMNS[column]
@@ -108,7 +110,7 @@ class RowsModel(RowsTableModel):
         if role == ID_ROLE:
             return self.row_id(row)
         if role == SORT_ROLE:
-            return col.sort(row) if col.sort is not None else col.text(row)
+            return text_sort_key(col.sort(row) if col.sort is not None else col.text(row))
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(col.align)
         if role == Qt.ItemDataRole.ToolTipRole:

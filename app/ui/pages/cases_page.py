@@ -116,6 +116,7 @@ class CasesPage(QWidget):
         )
         table = self.ui.case_table
         table.setModel(self.model)
+        self.model.count_changed.connect(self._update_count)
         header = table.horizontalHeader()
         header.setSectionsMovable(True)
         header.setStretchLastSection(False)
@@ -302,6 +303,8 @@ class CasesPage(QWidget):
         narrowed = flt != CaseFilter()
         if n == 0:
             text = "没有符合条件的案件" if narrowed else "还没有登记案件。点击“登记新案件”开始。"
+        elif not self.model.count_exact:  # a search past the cap: 「共 1 万条以上」 until the view scrolls that far
+            text = f"共 {self.model.count_text}" + ("（已筛选）" if narrowed else "")
         else:
             text = f"共 {n:,} 件" + ("（已筛选）" if narrowed else "")
         self.ui.count_label.setText(text)

@@ -11,7 +11,7 @@ from app.services import enterprises as ent_service
 from app.services import organizations as org_service
 from app.ui.dialogs.enterprise_dialog import EnterpriseDialog
 from app.ui.forms.ui_enterprise_list import Ui_EnterpriseList
-from app.ui.models.organization_models import ID_ROLE, EnterpriseTableModel, sort_proxy
+from app.ui.models.organization_models import ID_ROLE, EnterpriseTableModel, excel_sort_arrows, sort_proxy
 from app.ui.widgets.fit_screen import stretch_column
 from db.lookups import INDUSTRY
 
@@ -40,6 +40,7 @@ class EnterprisesWidget(QWidget):
         self.model = EnterpriseTableModel(self)
         self.proxy = sort_proxy(self.model, self)
         ui.enterprise_view.setModel(self.proxy)
+        excel_sort_arrows(ui.enterprise_view)  # ▲ = ascending, as in Excel / WPS
         ui.enterprise_view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         header = ui.enterprise_view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)

@@ -4,6 +4,8 @@ The 待办 come from :meth:`app.services.cases.CaseService.todo_items` — accep
 periods running out, agreements whose performance deadline passed, return visits not made, arbitration-review
 windows closing — grouped by kind with their counts, overdue first.  They are read when the page is shown
 (not while the main window is built) and again after a case is changed.  Double-click opens the case.
+With them the volunteer reminders, and 「标记已处理…」 with a note (:mod:`app.services.todo_notes`): handled
+items are hidden unless 「显示已处理」 is ticked, then shown greyed with the note.
 Above them, the 重点任务 past or near their 完成时限 (app.services.ledgers), with a link to 其他台账.
 On a new database the first-start guide (:mod:`.first_start`) comes first; from 1 November a missing next
 year of 节假日 is pointed out (link to 设置 → 节假日, :func:`app.services.holidays.missing_year_warning`).
@@ -15,7 +17,18 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QStyle, QTreeView, QWidget
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QStyle,
+    QTreeView,
+    QWidget,
+)
 
 from app.core.context import AppContext
 
@@ -80,8 +93,20 @@ class HomePage(QWidget):
         self.refresh_button = QPushButton(self.tr("刷新"))
         self.refresh_button.setToolTip(self.tr("重新读取今天的待办事项"))
         self.refresh_button.clicked.connect(self.refresh)
+        self.show_handled_box = QCheckBox(self.tr("显示已处理"))
+        self.show_handled_box.setObjectName("show_handled_box")
+        self.show_handled_box.setToolTip(self.tr("也列出已标记为已处理的待办（灰色，附处理说明）"))
+        self.show_handled_box.toggled.connect(lambda _on: self.refresh())
+        self.handle_button = QPushButton(self.tr("标记已处理…"))
+        self.handle_button.setObjectName("handle_button")
+        self.handle_button.setToolTip(self.tr("选中的待办已处理：填写处理说明后不再列出（期限变化后会重新出现）"))
+        self.handle_button.setEnabled(False)
+        self.handle_button.clicked.connect(lambda: self.toggle_handled())
+        view.selectionModel().selectionChanged.connect(lambda *_a: self._update_handle_button())
         self.ui.todo_layout.removeWidget(self.ui.todo_label)
         buttons.addWidget(self.ui.todo_label, 1)
+        buttons.addWidget(self.show_handled_box)
+        buttons.addWidget(self.handle_button)
         buttons.addWidget(self.refresh_button)
         self.ui.todo_layout.addLayout(buttons)
         self.ui.todo_layout.addWidget(view, 1)
@@ -142,7 +167,7 @@ class HomePage(QWidget):
         self.refresh_holiday_warning()
         self.refresh_key_tasks()
         try:
-            items = self.service.todo_items()
+            items = self._read_items()
         except Exception as exc:  # an empty or damaged database: say so, keep the page usable
             _log().info("to-do list not available", exc_info=True)
             self.todo_model.set_items([])
@@ -151,17 +176,62 @@ class HomePage(QWidget):
                 error=type(exc).__name__))
             return
         self.todo_model.set_items(items)
-        overdue = sum(1 for t in items if t.state == "overdue")
+        self._update_handle_button()
+        open_items = [t for t in items if not getattr(t, "handled", False)]
+        overdue = sum(1 for t in open_items if t.state == "overdue")
         if not items:
             self.ui.todo_label.setText(self.tr("今天没有待办事项。"))
         else:
-            text = self.tr("共 {n} 项待办").format(n=len(items))
+            text = self.tr("共 {n} 项待办").format(n=len(open_items))
             if overdue:
                 text += self.tr("，其中已逾期 {n} 项（红色）").format(n=overdue)
             self.ui.todo_label.setText(text + self.tr("。双击打开案件。"))
         self._fit_columns(items)
         self.todo_view.setVisible(bool(items))
         self.todo_view.expandAll()
+
+    def _read_items(self) -> list[TodoItem]:
+        """The case to-dos with the volunteer reminders, without (or with, greyed) those marked 已处理."""
+        items = self.service.todo_items()
+        session_factory = getattr(self.ctx, "session_factory", None)
+        if session_factory is None:
+            return items
+        from app.services.todo_notes import home_todo_items
+
+        return list(home_todo_items(session_factory, self.service.today(), case_items=items,
+                                    include_handled=self.show_handled_box.isChecked()))
+
+    def selected_item(self) -> TodoItem | None:
+        index = self.todo_view.currentIndex()
+        return self.todo_model.item_at(index) if index.isValid() else None
+
+    def _update_handle_button(self) -> None:
+        item = self.selected_item()
+        handled = bool(getattr(item, "handled", False))
+        self.handle_button.setText(self.tr("撤销已处理") if handled else self.tr("标记已处理…"))
+        self.handle_button.setEnabled(item is not None and getattr(self.ctx, "session_factory", None) is not None)
+
+    def toggle_handled(self, item: TodoItem | None = None, note: str | None = None) -> bool:
+        """Mark the selected to-do 已处理 (asking for the note unless given), or undo that; then refresh."""
+        from app.services.todo_notes import mark_handled, unmark_handled
+
+        item = item or self.selected_item()
+        session_factory = getattr(self.ctx, "session_factory", None)
+        if item is None or session_factory is None:
+            return False
+        user = getattr(self.service, "user_login", None)
+        if getattr(item, "handled", False):
+            unmark_handled(session_factory, item, user=user)
+        else:
+            if note is None:
+                note, ok = QInputDialog.getText(
+                    self, self.tr("标记已处理"), self.tr("处理说明（如：已电话告知当事人申请仲裁）："),
+                    QLineEdit.EchoMode.Normal, "")
+                if not ok:
+                    return False
+            mark_handled(session_factory, item, note, user=user)
+        self.refresh()
+        return True
 
     def refresh_key_tasks(self) -> None:
         """重点任务 overdue (red) and due within 30 days (amber), from overdue_tasks / due_soon_tasks."""
@@ -235,6 +305,10 @@ class HomePage(QWidget):
     def _open_index(self, index: QModelIndex) -> None:
         item = self.todo_model.item_at(index)
         if item is None:
+            return
+        if getattr(item, "target", "case") != "case":  # a volunteer reminder: the 志愿服务 page
+            if self.window_ is not None and hasattr(self.window_, "show_page"):
+                self.window_.show_page("volunteers")
             return
         self.open_case(item.case_id)
 

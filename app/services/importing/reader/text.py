@@ -1,9 +1,14 @@
-"""CSV and other delimited text: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (a superset of GBK)."""
+"""CSV and other delimited text: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (a superset of GBK).
+
+A cell may be as long as the text allows: Python's csv module refuses fields over 131,072 characters by default,
+which would reject a whole file for one long 请求事项; the limit is raised once, when this module is imported.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
+import sys
 from pathlib import Path
 
 from app.services.importing.reader.base import (
@@ -18,6 +23,17 @@ from app.services.importing.reader.base import (
 
 # ---------------------------------------------------------------------------------------------
 # .csv
+
+
+def _raise_field_limit() -> None:
+    """No practical limit on the length of a CSV field (sys.maxsize overflows a C long on Windows)."""
+    try:
+        csv.field_size_limit(sys.maxsize)
+    except OverflowError:
+        csv.field_size_limit(2**31 - 1)
+
+
+_raise_field_limit()
 
 
 def decode_text(data: bytes, name: str) -> tuple[str, str]:

@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
 
-from app.ui.models.base import ROW_ROLE, SORT_ROLE
+from app.ui.models.base import ROW_ROLE, SORT_ROLE, excel_sort_arrows
 
 TAB_ZYH, TAB_TASKS, TAB_COORDINATORS, TAB_SOCIAL = range(4)
 QUARTER_NAMES = ("第一季度", "第二季度", "第三季度", "第四季度")
@@ -33,6 +33,7 @@ def setup_view(view: QTableView, proxy: QSortFilterProxyModel, *, stretch: int |
         from app.ui.widgets.fit_screen import stretch_column
 
         stretch_column(view, stretch)
+    excel_sort_arrows(view)  # ▲ = ascending, as in Excel / WPS
     view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the service's order until the user clicks a header
 
 

@@ -17,7 +17,13 @@ from PySide6.QtWidgets import QHeaderView, QListWidgetItem, QVBoxLayout, QWidget
 from app.services import mediators as mediator_service
 from app.services import organizations as org_service
 from app.ui.forms.ui_org_page import Ui_OrgPage
-from app.ui.models.organization_models import ID_ROLE, MediatorTableModel, OrganizationTableModel, sort_proxy
+from app.ui.models.organization_models import (
+    ID_ROLE,
+    MediatorTableModel,
+    OrganizationTableModel,
+    excel_sort_arrows,
+    sort_proxy,
+)
 from app.ui.pages.enterprises_widget import EnterprisesWidget
 from app.ui.pages.import_opener import add_import_button
 from app.ui.pages.organizations.editing import EditingMixin
@@ -75,6 +81,7 @@ class OrganizationsPage(EditingMixin, ReportsMixin, QWidget):
         self.proxy = sort_proxy(self.model, self, filter_columns=[OrganizationTableModel.COL_NAME,
                                                                  OrganizationTableModel.COL_KIND])
         ui.org_view.setModel(self.proxy)
+        excel_sort_arrows(ui.org_view)  # ▲ = ascending, as in Excel / WPS
         ui.org_view.sortByColumn(OrganizationTableModel.COL_KIND, Qt.SortOrder.AscendingOrder)
         ui.org_view.verticalHeader().setVisible(False)
         header = ui.org_view.horizontalHeader()
@@ -106,6 +113,7 @@ class OrganizationsPage(EditingMixin, ReportsMixin, QWidget):
         self.mediators = MediatorTableModel(self, today=today)
         self.mediator_proxy = sort_proxy(self.mediators, self, filter_columns=[0, 4, 10])
         ui.mediator_view.setModel(self.mediator_proxy)
+        excel_sort_arrows(ui.mediator_view)
         ui.mediator_view.verticalHeader().setVisible(False)
         stretch_column(ui.mediator_view, 4)  # 职务: the longest text of a roster row
         ui.mediator_search_edit.textChanged.connect(self.mediator_proxy.set_text)

@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import QSortFilterProxyModel, Qt
 from PySide6.QtWidgets import QHeaderView, QTableView, QWidget
 
-from app.ui.models.volunteer_models import SORT_ROLE
+from app.ui.models.volunteer_models import SORT_ROLE, excel_sort_arrows
 
 ALL = "全部"
 ALL_UNITS = "全部单位"
@@ -31,5 +31,6 @@ def _setup_view(view: QTableView, proxy: QSortFilterProxyModel, stretch_last: bo
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setStretchLastSection(stretch_last)
     header.setHighlightSections(False)
+    excel_sort_arrows(view)  # ▲ = ascending, as in Excel / WPS
     view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the service's order until the user clicks a header
 
