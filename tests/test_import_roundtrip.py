@@ -42,9 +42,12 @@ def data_rows(path) -> dict[str, tuple]:
     try:
         ws = wb[m["sheet"]]
         out = {}
-        for r in ws.iter_rows(min_row=int(m["data_start_row"]), values_only=True):
-            if any(v is not None for v in r) and r[-1] is not None:
-                out[r[-1]] = tuple(r[1:-1])
+        start = int(m["data_start_row"])
+        header = list(next(ws.iter_rows(min_row=start - 1, max_row=start - 1, values_only=True)))
+        u = header.index("记录标识") if "记录标识" in header else len(header) - 1  # hidden columns may follow it
+        for r in ws.iter_rows(min_row=start, values_only=True):
+            if any(v is not None for v in r) and r[u] is not None:
+                out[r[u]] = tuple(r[1:u]) + tuple(r[u + 1:])
         return out
     finally:
         wb.close()

@@ -10,7 +10,8 @@ from sqlalchemy import select, update
 
 from app.services import volunteers as V
 from app.services.cases import CaseService
-from app.services.todo_notes import home_todo_items, mark_handled, todo_key, unmark_handled
+from app.services.cases.todo import todo_items
+from app.services.todo_notes import mark_handled, todo_key, unmark_handled
 from db.models import AuditEntry, Case, Enterprise
 from db.session import open_database
 from tests.helpers import TODAY, make_id
@@ -22,7 +23,7 @@ def _service(opened) -> CaseService:
 
 def _case_items(opened, **kw):
     svc = _service(opened)
-    return home_todo_items(opened.session_factory, TODAY, calendar=svc.calendar, **kw)
+    return todo_items(opened.session_factory, TODAY, calendar=svc.calendar, **kw)
 
 
 def test_marking_handled_hides_the_item_and_persists(demo_db, tmp_path):
@@ -90,16 +91,16 @@ def volunteer_db(migrated_db):
 
 def test_duty_reminder_for_a_volunteer_without_service_this_quarter(volunteer_db):
     db, ids = volunteer_db
-    items = home_todo_items(db.session_factory, TODAY)  # 15 June: Q2 ends within 30 days
+    items = todo_items(db.session_factory, TODAY)  # 15 June: Q2 ends within 30 days
     duty = [t for t in items if t.kind == "volunteer_duty"]
     assert [t.target_id for t in duty] == [ids["乙"]]
     assert "乙" in duty[0].text and duty[0].due_on == date(2026, 6, 30) and duty[0].case_id == 0
     # early in the quarter nothing is due yet (the duty board's amber state)
-    assert not [t for t in home_todo_items(db.session_factory, date(2026, 4, 20)) if t.kind == "volunteer_duty"]
+    assert not [t for t in todo_items(db.session_factory, date(2026, 4, 20)) if t.kind == "volunteer_duty"]
     # marked handled it goes; the next quarter brings it back
     mark_handled(db.session_factory, duty[0], "已提醒")
-    assert not [t for t in home_todo_items(db.session_factory, TODAY) if t.kind == "volunteer_duty"]
-    later = home_todo_items(db.session_factory, date(2026, 9, 20))
+    assert not [t for t in todo_items(db.session_factory, TODAY) if t.kind == "volunteer_duty"]
+    later = todo_items(db.session_factory, date(2026, 9, 20))
     assert {t.target_id for t in later if t.kind == "volunteer_duty"} == {ids["甲"], ids["乙"]}
 
 

@@ -17,6 +17,7 @@ __all__ = [
     "MEDIATION_START_BASIS",
     "RETURN_VISIT_DAYS",
     "SETTLEMENT_COUNTS_AS_SUCCESS",
+    "RETENTION_DAYS",
     "DEFAULTS",
     "LABELS",
     "get_setting",
@@ -24,6 +25,7 @@ __all__ = [
     "get_mediation_start_basis",
     "get_return_visit_days",
     "get_settlement_counts_as_success",
+    "get_retention_days",
     "success_close_types",
 ]
 
@@ -34,17 +36,22 @@ RETURN_VISIT_DAYS = "return_visit_days"
 
 #: Whether 达成和解后撤回 counts as a mediation success (调解成功率's numerator); forms.md §7.4: default yes.
 SETTLEMENT_COUNTS_AS_SUCCESS = "settlement_counts_as_success"
+#: Days a deleted case keeps its personal data (domain.md: 「Personal data kept only as long as the retention
+#: period in 设置」; PROPOSED default 180); then app.services.cases.retention erases it.
+RETENTION_DAYS = "privacy.retention_days"
 
 DEFAULTS: dict[str, Any] = {
     MEDIATION_START_BASIS: "received",
     RETURN_VISIT_DAYS: 30,
     SETTLEMENT_COUNTS_AS_SUCCESS: True,
+    RETENTION_DAYS: 180,
 }
 
 LABELS: dict[str, str] = {
     MEDIATION_START_BASIS: "调解期限起算日",
     RETURN_VISIT_DAYS: "履行完毕后回访期限（天）",
     SETTLEMENT_COUNTS_AS_SUCCESS: "和解撤回计为调解成功",
+    RETENTION_DAYS: "已删除案件个人信息保留期限（天）",
 }
 
 
@@ -84,6 +91,16 @@ def get_return_visit_days(session: Session) -> int:
 def get_settlement_counts_as_success(session: Session) -> bool:
     value = get_setting(session, SETTLEMENT_COUNTS_AS_SUCCESS)
     return value if isinstance(value, bool) else DEFAULTS[SETTLEMENT_COUNTS_AS_SUCCESS]
+
+
+def get_retention_days(session: Session) -> int:
+    """Days after deletion before a deleted case's personal data is erased (0: at the next run)."""
+    value = get_setting(session, RETENTION_DAYS)
+    try:
+        days = int(value)
+    except (TypeError, ValueError):
+        return DEFAULTS[RETENTION_DAYS]
+    return days if days >= 0 else DEFAULTS[RETENTION_DAYS]
 
 
 def success_close_types(session: Session | None, *, settlement_counts: bool | None = None) -> tuple[str, ...]:

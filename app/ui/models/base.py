@@ -6,7 +6,7 @@ the cell shows empty, so one odd row never breaks painting.
 
 Sorting as in Excel / WPS (issue 14): a text column sorts by its pinyin key (:func:`text_sort_key`, i.e.
 :func:`db.sortkeys.name_key`: 阿 before 张, not by code point); the first click on a header sorts ascending
-(``InitialSortOrderRole``; Fusion's default for a new section would be descending); and
+(``InitialSortOrderRole``, so it does not depend on the style's arrow alignment); and
 :func:`excel_sort_arrows` makes a view's header draw ▲ for ascending and ▼ for descending, as Excel and WPS
 do. Qt's ``QHeaderView`` hands the style ``SortDown`` for ``AscendingOrder`` and Fusion draws that as ▼, so
 :class:`ExcelArrowStyle` (a proxy style set on the header only) swaps ``SortUp`` / ``SortDown`` when drawing

@@ -33,6 +33,7 @@ from app.services.case_list import OPEN_STATUS, CaseFilter, filter_options
 from app.services.cases import CaseService
 from app.ui.dialogs.case_actions import select_data, show_message
 from app.ui.forms.ui_cases_page import Ui_CasesPage
+from app.ui.models.base import excel_sort_arrows
 from app.ui.models.case_table_model import (
     COL_APPLICANT,
     COL_CASE_NO,
@@ -116,6 +117,7 @@ class CasesPage(QWidget):
         )
         table = self.ui.case_table
         table.setModel(self.model)
+        excel_sort_arrows(table)  # ▲ = ascending, as in Excel/WPS
         self.model.count_changed.connect(self._update_count)
         header = table.horizontalHeader()
         header.setSectionsMovable(True)

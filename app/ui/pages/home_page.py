@@ -192,14 +192,12 @@ class HomePage(QWidget):
 
     def _read_items(self) -> list[TodoItem]:
         """The case to-dos with the volunteer reminders, without (or with, greyed) those marked 已处理."""
-        items = self.service.todo_items()
         session_factory = getattr(self.ctx, "session_factory", None)
-        if session_factory is None:
-            return items
-        from app.services.todo_notes import home_todo_items
+        if not self.show_handled_box.isChecked() or session_factory is None:
+            return self.service.todo_items()
+        from app.services.cases.todo import todo_items
 
-        return list(home_todo_items(session_factory, self.service.today(), case_items=items,
-                                    include_handled=self.show_handled_box.isChecked()))
+        return todo_items(session_factory, self.service.today(), calendar=self.service.calendar, include_handled=True)
 
     def selected_item(self) -> TodoItem | None:
         index = self.todo_view.currentIndex()

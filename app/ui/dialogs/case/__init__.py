@@ -4,11 +4,17 @@ Layout from ``forms/case_dialog.ui`` (style P1/P2); the rows that repeat (applic
 buttons are added in code.  Everything goes through :class:`~app.services.cases.CaseService`:
 
 - 登记 / 保存修改 builds a :class:`~app.services.cases.CaseDraft` and calls ``register_case`` or
-  ``update_registration``.  A :class:`~app.services.validation.ValidationError` is shown under the field it
-  names (``err.path`` such as ``("parties", 2, "id_number")`` picks the row), the field is outlined in red and
+  ``update_registration``.  Every :class:`~app.services.validation.ValidationError` of the save (the service
+  collects them all, ``err.errors``) is shown under the field it names (``err.path`` such as
+  ``("parties", 2, "id_number")`` picks the row), the fields are outlined in red, the first gets the focus and
   nothing is saved.
+- Entry like a spreadsheet: Tab follows the screen (:meth:`CaseDialog.tab_chain`), Tab leaves 事实与理由
+  (Ctrl+Tab types a tab), a date is typed in one field (:class:`~app.ui.widgets.date_entry.DateEntry`).
+- Each applicant has a second line (证件类型 with the checks of its type, 民族, 工作岗位, 入职时间, 委托代理人);
+  the respondent has its 委托代理人 under its address.
 - The 操作 panel offers exactly ``CaseView.actions`` (the service refuses the others anyway); each opens a
-  small dialog from :mod:`app.ui.dialogs.case_actions`.
+  small dialog from :mod:`app.ui.dialogs.case_actions`.  结案, 不予受理 and 归档 ask before they are done, and so
+  does a 受理 / 指定调解员 with 2 mediators (the rule is 1 or 3).
 - Archived (locked) cases, and cases past the registration stage, show the registration read-only.
 - 打印/导出文书 runs the per-case document kinds through the export registry in the background; it also
   opens the 典型案例 editor (:mod:`app.ui.dialogs.typical_case_dialog`) and exports the 典型案例 (附件3).

@@ -9,8 +9,16 @@ from sqlalchemy import select
 
 from app.services.importing.open_words import open_case_words, open_word
 from app.services.importing.parsing import Masked
+from app.services.importing.targets.cases.applicants import (
+    CO_ID_SPEC,
+    CO_PHONE_SPEC,
+    ID_SPEC,
+    PHONE_SPEC,
+    Person,
+    names_of,
+    numbers_of,
+)
 from app.services.importing.targets.cases.fields import (
-    _COUNT_RE,
     _PAID_RE,
     CLOSE_FUZZY,
     DISPUTE_FUZZY,
@@ -24,7 +32,7 @@ from app.services.importing.targets.cases.fields import (
 )
 from app.services.importing.targets.common import EnterpriseDirectory
 from app.services.importing.targets.helpers import choose
-from app.services.validation import parse_amount
+from app.services.validation import ValidationError, parse_amount
 from db.enums import ApplyMode, CaseStatus, CloseType, PerfStatus, ReviewKind
 from db.lookups import CASE_SOURCE, DISPUTE_TYPE, lookup_labels
 from db.models import Mediator
@@ -35,6 +43,21 @@ NO_ORG_MESSAGE = "不知道该案件属于哪个调解组织：表格中没有�
 #: 受理结果 words of a case not accepted yet (the ledger export writes 待审查 for a registered case)
 NOT_ACCEPTED_WORDS = ("待审查", "未受理", "待受理", "尚未受理")
 _NO_EXACT: dict[str, str] = {}
+
+
+def merged_hint(ctx, row, key: str, message: str) -> str:
+    """``message`` about a blank cell, with a hint when the cell lies under the first row of a merged range
+    (a merged cell holds its value in its first row only)."""
+    col = ctx.fields.get(key)
+    merges = getattr(getattr(ctx.plan, "raw", None), "merges", None) or ()
+    if col is None:
+        return message
+    c = col.index + 1
+    for r1, c1, r2, c2 in merges:
+        if c1 <= c <= c2 and r1 < row.row <= r2:
+            return (f"{message}（该格在第{r1}–{r2}行的合并单元格中，合并单元格只有第{r1}行有内容：请取消合并，"
+                    "在每一行填写）")
+    return message
 
 
 class CaseChecks:
@@ -104,7 +127,7 @@ class CaseChecks:
 
         received = v.get("received_on")
         if received is None:
-            ctx.problem(row, "received_on", "收到申请日期：不能为空")
+            ctx.problem(row, "received_on", merged_hint(ctx, row, "received_on", "收到申请日期：不能为空"))
             return
         if received > ctx.today:
             ctx.problem(row, "received_on", f"收到申请日期：{received.isoformat()} 晚于今天")
@@ -126,23 +149,24 @@ class CaseChecks:
                 code = ApplyMode.WRITTEN.value
             flat["apply_mode"] = code
 
-        name = v.get("applicant_name")
-        if not name:
-            ctx.problem(row, "applicant_name", "申请人：不能为空")
+        people = self._applicants(ctx, row)
+        if people is None:
             return
-        count = None
-        if mm := _COUNT_RE.match(name):
-            name, count = mm.group(1).strip(), int(mm.group(2))
-        flat["applicant_name"] = name
-        if "applicant_id" in v:
-            flat["applicant_id"] = v["applicant_id"]
-        if "applicant_phone" in v:
-            flat["applicant_phone"] = v["applicant_phone"]
+        first, others, count = people
+        flat["applicant_name"] = first.name
+        if first.id_number is not None:
+            flat["applicant_id"] = first.id_number
+        if first.phone is not None:
+            flat["applicant_phone"] = first.phone
+        if others or ctx.has("co_applicants"):
+            flat["co_applicants"] = others
         workers = v.get("workers")
         if workers is not None and workers < 1:
             ctx.problem(row, "workers", "涉及劳动者人数：至少为1")
         if workers is None and count:
             workers = count
+        elif workers is None and others and not ctx.has("workers"):
+            workers = 1 + len(others)
         if workers is not None:
             flat["workers"] = workers
         if count and workers and count > workers:
@@ -154,7 +178,7 @@ class CaseChecks:
 
         resp = v.get("respondent_name")
         if not resp:
-            ctx.problem(row, "respondent_name", "被申请人：不能为空")
+            ctx.problem(row, "respondent_name", merged_hint(ctx, row, "respondent_name", "被申请人：不能为空"))
             return
         flat["respondent_name"] = resp
         if "respondent_uscc" in v:
@@ -271,13 +295,41 @@ class CaseChecks:
         for key, value in parts.items():
             flat[key] = value
 
-        idn = flat.get("applicant_id")
-        if isinstance(idn, Masked):
+        if any(isinstance(p.id_number, Masked) for p in (first, *others)):
             row.scratch["masked_id"] = True
         flat["status"] = self._status(ctx, flat, open_as)
         row.scratch["flat"] = flat
         if open_as is not None or (close is None and flat["status"] != CaseStatus.REGISTERED.value):
             self._note_open(ctx, row, close_raw, open_as, flat)
+
+    @staticmethod
+    def _applicants(ctx, row) -> tuple[Person, tuple[Person, ...], int | None] | None:
+        """(the first applicant, the others, the N of 「等N人」) from the 申请人 cell (「张三、李四」), the numbers
+        in the same order in its ID and phone cells, and the export's hidden 其他申请人 columns; None after
+        reporting a problem."""
+        v, cells = row.values, row.cells
+        names, count, _cut = names_of(v.get("applicant_name"))
+        if not names:
+            ctx.problem(row, "applicant_name", merged_hint(ctx, row, "applicant_name", "申请人：不能为空"))
+            return None
+        co_names, _n, cut = names_of(v.get("co_applicants"), marks_rep=True)
+        if cut:
+            ctx.problem(row, "co_applicants", f"其他申请人只列出了{len(co_names)}人，另有{cut}人未列在文件中，未导入", "warning")
+        numbers: dict[str, list] = {}
+        for key, spec, n in (("applicant_id", ID_SPEC, len(names)), ("applicant_phone", PHONE_SPEC, len(names)),
+                             ("co_applicant_ids", CO_ID_SPEC, len(co_names)),
+                             ("co_applicant_phones", CO_PHONE_SPEC, len(co_names))):
+            try:
+                numbers[key], warnings = numbers_of(cells.get(key), spec, n, ctx.today)
+            except ValidationError as exc:
+                ctx.problem(row, key, exc.message)
+                return None
+            for w in warnings:
+                ctx.problem(row, key, w, "warning")
+        people = [Person(name, idn, phone, rep) for (name, rep), idn, phone in zip(
+            names + co_names, numbers["applicant_id"] + numbers["co_applicant_ids"],
+            numbers["applicant_phone"] + numbers["co_applicant_phones"], strict=True)]
+        return people[0], tuple(people[1:]), count
 
     @staticmethod
     def _close_or_open(text: str | None, c: dict[str, Any]) -> tuple[str | None, str | None]:

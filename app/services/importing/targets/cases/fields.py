@@ -1,4 +1,5 @@
-"""The case target's fields (Chinese names, synonyms), keyword tables and the readers of its compound columns.
+"""The case target's fields (Chinese names, synonyms), keyword tables and the readers of its compound columns
+(the applicants' columns are read by :mod:`.applicants`).
 
 备注 → its parts (延期原因, 仲裁案号, 回访, 归档日期), 仲裁审查确认 text → (kind, applied, decided, result),
 调解员 text → ((name, lead), …), case number → (year, sequence); and how each is shown in a change.
@@ -12,6 +13,7 @@ from typing import Any
 
 from app.services.importing.parsing import fen_text
 from app.services.importing.schema import FieldSpec
+from app.services.importing.targets.cases.applicants import compare, people_text
 from app.services.importing.targets.helpers import diff_value
 from app.services.validation import normalize_text
 from db.enums import CloseType, ReviewKind
@@ -25,8 +27,12 @@ FIELDS = (
     FieldSpec("apply_mode", "申请方式", ("申请形式",)),
     FieldSpec("applicant_name", "申请人", ("申请人姓名", "劳动者", "劳动者姓名", "职工姓名", "申请方", "当事人", "当事人姓名", "申请人(劳动者)", "姓名"),
               required=True, max_len=200),
-    FieldSpec("applicant_id", "申请人身份证号", ("身份证号", "身份证号码", "申请人身份证号码", "公民身份号码", "证件号码", "劳动者身份证号"), kind="id"),
-    FieldSpec("applicant_phone", "申请人电话", ("申请人联系电话", "联系电话", "电话", "手机", "手机号码", "劳动者电话"), kind="phone"),
+    # read as text: a cell may hold the numbers of several applicants (「id1、id2」), parsed one by one (.applicants)
+    FieldSpec("applicant_id", "申请人身份证号", ("身份证号", "身份证号码", "申请人身份证号码", "公民身份号码", "证件号码", "劳动者身份证号")),
+    FieldSpec("applicant_phone", "申请人电话", ("申请人联系电话", "联系电话", "电话", "手机", "手机号码", "劳动者电话")),
+    FieldSpec("co_applicants", "其他申请人", ("共同申请人",), help="第一位之后的申请人，用“、”分隔；代表人后写“（代表）”"),
+    FieldSpec("co_applicant_ids", "其他申请人身份证号", ("共同申请人身份证号",), help="与“其他申请人”顺序相同，用“、”分隔"),
+    FieldSpec("co_applicant_phones", "其他申请人电话", ("共同申请人电话",), help="与“其他申请人”顺序相同，用“、”分隔"),
     FieldSpec("respondent_name", "被申请人", ("被申请人名称", "用人单位", "用人单位名称", "单位名称", "被申请单位", "企业名称", "被申请方", "被申请人(用人单位)"),
               required=True, max_len=200),
     FieldSpec("respondent_uscc", "统一社会信用代码", ("信用代码", "社会信用代码", "被申请人统一社会信用代码", "单位信用代码", "用人单位统一社会信用代码"), kind="uscc"),
@@ -68,6 +74,7 @@ LABELS = {f.key: f.label for f in FIELDS}
 LABELS.update({
     "applicant_count": "申请人人数", "status": "案件状态", "extension_reason": "延期原因", "arbitration_case_no": "仲裁案号",
     "visit_satisfaction": "回访结果", "archived_on": "归档日期", "perf_paid": "已履行金额", "review": "仲裁审查确认",
+    "co_applicants": "其他申请人",
 })
 
 SOURCE_FUZZY = (("仲裁", "arbitration"), ("案前", "arbitration"), ("法院", "court"), ("诉前", "court"), ("诉调", "court"),
@@ -186,6 +193,7 @@ FORMATS = {
     "perf_paid": fen_text,
     "mediators": _mediators_text,
     "review": _review_text,
+    "co_applicants": people_text,
 }
 
 
@@ -203,6 +211,8 @@ def _number_parts(case_no: str, fallback_year: int) -> tuple[int, int | None]:
 
 
 def diffs_needed(key: str, old: Any, new: Any) -> bool:
+    if key == "co_applicants":
+        return compare(old or (), new)[0]
     if key in ("mediators", "review"):
         return bool(new) and tuple(new) != tuple(old or ())
     if key == "applicant_name" and new and old:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.services.importing.parsing import Masked
+from app.services.importing.targets.cases.applicants import Person, full
 from app.services.importing.targets.cases.fields import AUTO_MEDIATOR_NOTE, PARTY_KEYS, _number_parts
 from app.services.importing.targets.common import EnterpriseDirectory
 from app.services.importing.targets.helpers import chunks
@@ -149,7 +150,10 @@ class CaseInserting:
             code = flat.get("respondent_uscc")
             code = code if isinstance(code, str) and not isinstance(code, Masked) else None
             # the two party rows written below, as the one search-text rule (db.sortkeys) reads them
+            others = flat.get("co_applicants") or ()
             parties_now = (NS(name=flat["applicant_name"], id_number=idn, credit_code=None, enterprise=None),
+                           *(NS(name=p.name, id_number=full(p.id_number), credit_code=None, enterprise=None)
+                             for p in others),
                            NS(name=flat["respondent_name"], id_number=None, credit_code=code, enterprise=e))
             values["search_text"] = search_text(case_no, party_search_parts(parties_now))
             values["applicant_key"] = name_key(flat["applicant_name"])
@@ -169,25 +173,29 @@ class CaseInserting:
             idn = idn if isinstance(idn, str) and not isinstance(idn, Masked) else None
             phone = flat.get("applicant_phone")
             phone = phone if isinstance(phone, str) and not isinstance(phone, Masked) else None
-            gender = birth = None
-            if idn:
-                try:
-                    info = check_id_number(idn, "身份证号", ctx.today)
-                    gender, birth = info.gender, info.birth_date
-                except ValueError:
-                    pass
             collective = bool(flat.get("is_collective")) and (flat.get("workers") or 1) >= 10
             party = dict.fromkeys(PARTY_KEYS)
-            parties.append({**party, "uuid": new_uuid(), "case_id": cid, "role": PartyRole.APPLICANT.value,
-                            "party_kind": PartyKind.PERSON.value, "name": flat["applicant_name"], "id_type": "居民身份证",
-                            "id_number": idn, "gender": gender, "birth_date": birth, "phone": phone,
-                            "is_representative": collective, "sort_order": 0})
+            others = flat.get("co_applicants") or ()
+            people = (Person(flat["applicant_name"], idn, phone, collective),
+                      *(Person(p.name, full(p.id_number), full(p.phone), bool(p.rep)) for p in others))
+            for order, p in enumerate(people):
+                gender = birth = None
+                if p.id_number:
+                    try:
+                        info = check_id_number(p.id_number, "身份证号", ctx.today)
+                        gender, birth = info.gender, info.birth_date
+                    except ValueError:
+                        pass
+                parties.append({**party, "uuid": new_uuid(), "case_id": cid, "role": PartyRole.APPLICANT.value,
+                                "party_kind": PartyKind.PERSON.value, "name": p.name, "id_type": "居民身份证",
+                                "id_number": p.id_number, "gender": gender, "birth_date": birth, "phone": p.phone,
+                                "is_representative": p.rep, "sort_order": order})
             e = r.scratch["ent"]
             code = flat.get("respondent_uscc")
             code = code if isinstance(code, str) and not isinstance(code, Masked) else None
             parties.append({**party, "uuid": new_uuid(), "case_id": cid, "role": PartyRole.RESPONDENT.value,
                             "party_kind": PartyKind.EMPLOYER.value, "name": flat["respondent_name"], "enterprise_id": e.id,
-                            "credit_code": code, "is_representative": False, "sort_order": 1})
+                            "credit_code": code, "is_representative": False, "sort_order": len(people)})
             if flat.get("claims_summary") or flat.get("claim_amount"):
                 claims.append({"uuid": new_uuid(), "case_id": cid, "claim_type": flat["dispute_type_main"],
                                "description": flat.get("claims_summary") or "", "amount_fen": flat.get("claim_amount") or 0,

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app.services.importing.parsing import Masked, display
 from app.services.importing.records import Change
+from app.services.importing.targets.cases.applicants import Person, compare
 from app.services.importing.targets.cases.fields import FORMATS, LABELS, diffs_needed
 from app.services.importing.targets.helpers import chunks
 from app.services.validation import normalize_text
@@ -147,7 +148,7 @@ class CaseMatching:
         keys = self._file_keys(r)
         flat = r.scratch["flat"]
         for kind, key in keys:
-            first = seen.get((kind, key))
+            first = seen.get((kind, *key))  # one flat tuple a key: less memory for a big file
             if first is None:
                 continue
             f_flat = first.scratch["flat"]
@@ -174,7 +175,7 @@ class CaseMatching:
             r.action, r.match, r.scratch["first_row"] = "dup", "", first.row
             return True
         for kind, key in keys:
-            seen.setdefault((kind, key), r)
+            seen.setdefault((kind, *key), r)
         return False
 
     def _current(self, case: Case, org_street: str | None) -> dict[str, Any]:
@@ -208,6 +209,7 @@ class CaseMatching:
             "applicant_name": ap.name if ap else None,
             "applicant_id": ap.id_number if ap else None,
             "applicant_phone": ap.phone if ap else None,
+            "co_applicants": tuple(Person(p.name, p.id_number, p.phone, bool(p.is_representative)) for p in apps[1:]),
             "respondent_name": rp.name if rp else None,
             "respondent_uscc": (rp.credit_code if rp else None) or (ent.credit_code if ent else None),
             "employer_type": ent.employer_type if ent else None,
@@ -304,6 +306,9 @@ class CaseMatching:
                 ctx.problem(r, key, f"脱敏的{label}与库中的号码不一致，未更新（库中的完整号码保留）", "warning")
             elif isinstance(value, Masked) and not current.get(key):
                 ctx.problem(r, key, f"{label}已脱敏，库中也没有完整号码", "warning")
+        if "co_applicants" in flat:
+            for note in compare(current["co_applicants"], flat["co_applicants"])[1]:
+                ctx.problem(r, "co_applicants" if ctx.has("co_applicants") else "applicant_name", note, "warning")
         diffs = []
         for key, value in flat.items():
             if key in ("status", "session_on"):  # the state follows from the other columns; sessions are not compared

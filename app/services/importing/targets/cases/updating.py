@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from app.services.importing.parsing import Masked
+from app.services.importing.targets.cases.applicants import Person, full, pair
 from app.services.importing.targets.cases.fields import AUTO_MEDIATOR_NOTE, _number_parts
 from app.services.importing.targets.common import EnterpriseDirectory
 from app.services.validation import check_id_number
@@ -94,6 +95,8 @@ class CaseUpdating:
                 ap.phone = phone
             if (case.workers or 1) >= 10 and case.is_collective:
                 ap.is_representative = True
+        if (new or "co_applicants" in keys) and flat.get("co_applicants") is not None:
+            self._co_applicants(ctx, case, flat["co_applicants"])
         if new or keys & {"respondent_name", "respondent_uscc", "employer_type", "industry", "street_code"}:
             self._respondent(ctx, case, flat, new)
         if new and (flat.get("claims_summary") or flat.get("claim_amount")):
@@ -143,6 +146,41 @@ class CaseUpdating:
                 visit.perf_status = flat.get("perf_status")
         case.search_text = search_text(case.case_no, party_search_parts(case.parties))
         case.applicant_key, case.respondent_key = case_keys(case.parties)
+
+    @staticmethod
+    def _co_applicants(ctx, case: Case, people: tuple[Person, ...]) -> None:
+        """The applicants after the first as the file lists them: the same person (by place, name or ID number)
+        updated with the file's full numbers, a new one added; one the file leaves out is kept, after them."""
+        apps = sorted((p for p in case.parties if p.role == PartyRole.APPLICANT.value),
+                      key=lambda p: (not p.is_representative, p.sort_order, p.id or 0))
+        old = apps[1:]
+        pairs = pair(old, people)
+        order = (apps[0].sort_order if apps else 0) + 1
+        for p, j in zip(people, pairs, strict=True):
+            if j is None:
+                party = CaseParty(role=PartyRole.APPLICANT.value, party_kind=PartyKind.PERSON.value, name=p.name,
+                                  id_type="居民身份证", is_representative=bool(p.rep))
+                case.parties.append(party)
+            else:
+                party = old[j]
+            party.name = p.name
+            if idn := full(p.id_number):
+                party.id_number = idn
+                try:
+                    info = check_id_number(idn, "身份证号", ctx.today)
+                    party.gender, party.birth_date = info.gender, info.birth_date
+                except ValueError:
+                    pass
+            if phone := full(p.phone):
+                party.phone = phone
+            if p.rep is not None:
+                party.is_representative = p.rep
+            party.sort_order = order
+            order += 1
+        for j, party in enumerate(old):
+            if j not in pairs:
+                party.sort_order = order
+                order += 1
 
     @staticmethod
     def _due(ctx, case: Case) -> date | None:
