@@ -98,6 +98,7 @@ def start_gui(args, argv: list[str]) -> int:
     def opener():
         from app.core.context import AppContext
         from app.core.tempfiles import clean_at_start
+        from app.services.cases.retention import erase_at_start
         from db.session import open_database
 
         _setup_logging()  # after the first paint: keeps logging/platformdirs off the start-up path
@@ -105,6 +106,7 @@ def start_gui(args, argv: list[str]) -> int:
         engines.append(opened.engine)
         if opened.path is not None:
             clean_at_start(opened.path)  # temp files a killed export or backup left; library temp files kept private
+        erase_at_start(opened.session_factory)  # personal data of cases deleted longer ago than the retention period
         notes = []
         if opened.created:
             notes.append(f"已新建数据库：{opened.path}")

@@ -82,6 +82,16 @@ def _arrow_points_up(header: QHeaderView, app: QApplication) -> bool:
     return widths[-1] > widths[0]
 
 
+@pytest.fixture(autouse=True)
+def no_app_stylesheet(qapp: QApplication):
+    """Other tests leave the app's stylesheet on; with one, ``widget.style()`` is Qt's style-sheet wrapper (whose
+    base is the header's own style), so ``isinstance`` checks would look at the wrapper."""
+    sheet = qapp.styleSheet()
+    qapp.setStyleSheet("")
+    yield
+    qapp.setStyleSheet(sheet)
+
+
 @pytest.fixture
 def table(qapp: QApplication):
     model = QStandardItemModel(3, 1)

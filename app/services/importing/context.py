@@ -28,6 +28,7 @@ class ImportContext:
         self.created: dict[str, int] = {}
         self.orgs = OrgResolver(session, options.organization, plan.manifest)
         self.cache: dict[str, Any] = {}
+        self._texts: dict[str, str] = {}
 
     def has(self, key: str) -> bool:
         return key in self.fields
@@ -50,6 +51,9 @@ class ImportContext:
             except KeyError:
                 spec = None
         value = cell_text(row.cells.get(key)) if key else ""
+        texts = self._texts
+        if len(texts) < 20_000:  # the same warning on many rows of a big file: one string, not one a row
+            message, value = texts.setdefault(message, message), texts.setdefault(value, value)
         row.problems.append(
             Problem(
                 row.row,

@@ -71,6 +71,11 @@ class ExcelArrowStyle(QProxyStyle):
         super().drawPrimitive(element, option, painter, widget)
 
 
+#: Strong references to the installed styles: the header does not own its style, and a Python subclass whose
+#: wrapper is collected would fall back to plain QCommonStyle drawing.
+_INSTALLED: list[ExcelArrowStyle] = []
+
+
 def excel_sort_arrows(view: QAbstractItemView | QHeaderView) -> QHeaderView:
     """Let the horizontal header of ``view`` (or the header itself) draw ▲ for ascending; returns the header.
     Calling it again does nothing."""
@@ -78,6 +83,8 @@ def excel_sort_arrows(view: QAbstractItemView | QHeaderView) -> QHeaderView:
     if not isinstance(header.style(), ExcelArrowStyle) and header.property("excelSortArrows") is not True:
         style = ExcelArrowStyle()
         style.setParent(header)  # lives as long as the header
+        _INSTALLED.append(style)
+        header.destroyed.connect(lambda *_: _INSTALLED.remove(style) if style in _INSTALLED else None)
         header.setStyle(style)
         header.setProperty("excelSortArrows", True)
     return header

@@ -69,7 +69,9 @@ class CaseMatching:
                 if oid in org_ids:
                     by_idd[(oid, idn, rec)] = cid
 
-        seen: dict[tuple, Any] = ctx.cache.setdefault("file_rows", {})  # a case's identity in this file → its first row
+        # a case's identity in this file (the hash of a key of _file_keys: two keys sharing one of 2**64 values is
+        # not to be expected in any file) → its first row; kept across the batches of one import
+        seen: dict[int, Any] = ctx.cache.setdefault("file_rows", {})
         matched: dict[int, list] = {}
         for r in live:
             flat = r.scratch["flat"]
@@ -142,13 +144,13 @@ class CaseMatching:
                                normalize_text(flat["respondent_name"]).replace(" ", ""), flat["received_on"])))
         return keys
 
-    def _repeats_earlier_row(self, ctx, r, seen: dict[tuple, Any]) -> bool:
+    def _repeats_earlier_row(self, ctx, r, seen: dict[int, Any]) -> bool:
         """A row repeating an earlier row's case: imported once (action ``dup``), or an error when the two rows
         share a case number but not the case. Otherwise the row's keys are remembered; returns whether handled."""
         keys = self._file_keys(r)
         flat = r.scratch["flat"]
         for kind, key in keys:
-            first = seen.get((kind, *key))  # one flat tuple a key: less memory for a big file
+            first = seen.get(hash((kind, *key)))  # a number a key: a big file's rows are remembered in little memory
             if first is None:
                 continue
             f_flat = first.scratch["flat"]
@@ -175,7 +177,7 @@ class CaseMatching:
             r.action, r.match, r.scratch["first_row"] = "dup", "", first.row
             return True
         for kind, key in keys:
-            seen.setdefault((kind, *key), r)
+            seen.setdefault(hash((kind, *key)), r)
         return False
 
     def _current(self, case: Case, org_street: str | None) -> dict[str, Any]:
