@@ -89,7 +89,13 @@ def _person_context(p: CaseParty, mask: bool) -> dict[str, Any]:
         "agent": agent,
         "desc": "，".join(parts) + "。",
         "brief": "，".join(
-            x for x in (p.name, f"身份证号：{id_no}" if id_no else "", f"电话：{phone}" if phone else "") if x
+            x for x in (
+                p.name,
+                (f"{_s(p.id_type)}号码：{id_no}" if _s(p.id_type) and _s(p.id_type) != "居民身份证"
+                 else f"身份证号：{id_no}") if id_no else "",
+                f"电话：{phone}" if phone else "",
+                f"委托代理人：{agent}" if agent else "",
+            ) if x
         ),
     }
 
@@ -143,6 +149,7 @@ def _employer_context(p: CaseParty, mask: bool) -> dict[str, Any]:
                 p.name,
                 f"统一社会信用代码：{credit}" if credit else "",
                 f"电话：{phone}" if phone else "",
+                f"委托代理人：{agent}" if agent else "",
             )
             if x
         ),

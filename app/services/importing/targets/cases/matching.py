@@ -33,6 +33,7 @@ FILE_KEY_LABELS = {"uuid": "记录标识", "case_no": "案号", "id_date": "申�
 
 _KEPT = ("case_no", "received_on", "applicant_name")
 _NOTHING: dict[str, Any] = {}  # what a released row holds instead of its cells (never written to)
+_NO_CHANGES: list = []  # likewise, for its changes when there are none
 
 
 def flat_digest(flat: dict[str, Any]) -> int:
@@ -110,21 +111,18 @@ class CaseMatching:
                 ctx.problem(r, "mediators", f"调解员“{'、'.join(missing)}”不在{ref.name}的调解员名册中，导入时将新建（兼职）", "warning")
 
     def release(self, ctx, rows) -> None:
-        """Rows of a finished batch keep what a later repeat of their case is compared with, and the result."""
+        """Rows of a finished batch keep only what a later repeat of their case is compared with (a tuple: the
+        digest of the values, 记录标识, case number, received date, applicant) and what the result shows."""
         for r in rows:
             flat = r.scratch.get("flat")
             u = r.values.get("uuid")
-            r.cells = _NOTHING
-            r.values = _NOTHING
+            r.cells = r.values = _NOTHING
+            if not r.changes:
+                r.changes = _NO_CHANGES
             if flat is None:
                 r.scratch = _NOTHING
                 continue
-            kept = {"flat": {k: flat[k] for k in _KEPT if k in flat}, "digest": flat_digest(flat)}
-            if u:
-                kept["uuid"] = u
-            if "first_row" in r.scratch:
-                kept["first_row"] = r.scratch["first_row"]
-            r.scratch = kept
+            r.scratch = {"kept": (flat_digest(flat), u, *(flat.get(k) for k in _KEPT))}
 
     @staticmethod
     def _file_keys(r) -> list[tuple[str, tuple]]:
@@ -153,8 +151,14 @@ class CaseMatching:
             first = seen.get(hash((kind, *key)))  # a number a key: a big file's rows are remembered in little memory
             if first is None:
                 continue
-            f_flat = first.scratch["flat"]
-            u1, u2 = first.scratch.get("uuid") or first.values.get("uuid"), r.values.get("uuid")
+            kept = first.scratch.get("kept")  # a row of an earlier batch (``release``)
+            if kept is not None:
+                f_flat = dict(zip(_KEPT, kept[2:], strict=True))
+                u1 = kept[1]
+            else:
+                f_flat = first.scratch["flat"]
+                u1 = first.values.get("uuid")
+            u2 = r.values.get("uuid")
             no1, no2 = f_flat.get("case_no"), flat.get("case_no")
             if kind != "uuid" and u1 and u2 and u1 != u2:
                 continue  # two records of this program: two cases, however alike
@@ -165,8 +169,8 @@ class CaseMatching:
             if kind in ("id_date", "names") and no1 and no2 and no1 != no2:
                 continue  # the same people on the same day, under two case numbers
             what = FILE_KEY_LABELS[kind]
-            if "digest" in first.scratch:  # a row of an earlier batch keeps only a digest of its values
-                same = first.scratch["digest"] == flat_digest(flat)
+            if kept is not None:  # a row of an earlier batch keeps only a digest of its values
+                same = kept[0] == flat_digest(flat)
                 extra = "" if same else f"；两行内容不同，按第{first.row}行导入"
             else:
                 differ = [LABELS.get(k, k) for k, v in flat.items()
