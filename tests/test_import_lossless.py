@@ -97,7 +97,7 @@ HEAD = ["收到申请日期", "申请人", "申请人身份证号", "被申请�
 
 
 def test_hand_made_names_make_two_applicants(town, tmp_path):
-    path = save([HEAD, ["2026-03-02", "张三、李四", f"{ID_A}、{ID_B}", "天津甲乙餐饮管理有限公司", "工资"]],
+    path = save([[*HEAD, "其他申请人身份证号"], ["2026-03-02", "张三、李四", ID_A, "天津甲乙餐饮管理有限公司", "工资", ID_B]],
                 tmp_path / "two.xlsx")
     r = run_import(town.session_factory, path, "cases", ImportOptions(today=TODAY))
     assert r.committed and r.added == 1, [p.message for p in r.problems]
@@ -110,10 +110,21 @@ def test_hand_made_names_make_two_applicants(town, tmp_path):
 
 
 def test_more_numbers_than_names_is_an_error(town, tmp_path):
-    path = save([HEAD, ["2026-03-02", "张三", f"{ID_A}、{ID_B}", "天津甲乙餐饮管理有限公司", "工资"]],
+    path = save([[*HEAD, "其他申请人", "其他申请人身份证号"],
+                 ["2026-03-02", "张三", ID_A, "天津甲乙餐饮管理有限公司", "工资", "李四", f"{ID_B}、{ID_C}"]],
                 tmp_path / "bad.xlsx")
     r = run_import(town.session_factory, path, "cases", ImportOptions(today=TODAY))
     assert r.added == 0
+    assert any("有2个号码，多于1个申请人" in p.message for p in r.problems)
+
+
+def test_names_alone_make_two_applicants(town, tmp_path):
+    path = save([["收到申请日期", "申请人", "被申请人"], ["2026-03-02", "张三、李四", "天津甲乙餐饮管理有限公司"]],
+                tmp_path / "names.xlsx")
+    r = run_import(town.session_factory, path, "cases", ImportOptions(today=TODAY))
+    assert r.added == 1
+    with town.session_factory() as s:
+        assert sorted(s.scalars(select(CaseParty.name).where(CaseParty.role == "applicant"))) == ["张三", "李四"]
 
 
 def test_a_left_out_applicant_is_kept_and_said(town, tmp_path):

@@ -24,6 +24,7 @@ from db.models import AuditEntry, Case, User
 
 ACTION_LABELS: dict[str, str] = {
     "todo_handled": "标记待办已处理",
+    "erase_personal_data": "到期清除个人信息",
     "todo_unhandled": "撤销待办已处理",
     "register": "登记案件", "edit": "修改登记信息", "accept": "受理", "reject": "不予受理",
     "assign_mediators": "指定调解员", "start_mediation": "开始调解", "add_session": "添加调解记录",

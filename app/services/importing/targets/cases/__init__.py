@@ -15,7 +15,11 @@ Open cases: a blank 结案方式, or one of the editable open-case words (调解
 also becomes a session on record). A case repeated in the file (same 记录标识, case number, ID number and date,
 or parties and date) is imported once, the later row reported 「…与第N行重复」.
 
-The package: :mod:`.fields` (columns, keyword tables, compound-column readers), :mod:`.checking` (prepare and
+Every applicant is read: 「张三、李四」 in 申请人, and the hidden 其他申请人 columns of the export (:mod:`.applicants`);
+an applicant the database has and the file leaves out is kept and reported, never removed.
+
+The package: :mod:`.applicants` (the list of applicants of a row, compared with the database's),
+:mod:`.fields` (columns, keyword tables, compound-column readers), :mod:`.checking` (prepare and
 one row), :mod:`.matching` (resolve against the database), :mod:`.inserting` (write; new cases in bulk),
 :mod:`.updating` (the ORM update of one case) and :mod:`.target` (:class:`CaseTarget` and ``TARGET``). The
 modules import :mod:`.fields` and the lower import modules, never each other in a circle; this ``__init__``

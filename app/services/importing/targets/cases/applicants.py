@@ -1,7 +1,8 @@
-"""The applicants of a case row, read into one list: the names of the 申请人 cell (「张三、李四」, 「张三等5人」),
-the ID numbers and phones of their cells in the same order (「id1、id2」), and the hidden 其他申请人 columns of
-the ledger export (names with 「（代表）」, 其他申请人身份证号, 其他申请人电话); whether such a list changes what
-the database holds (pairing file and database applicants by position, name or ID number), and how it is shown.
+"""The applicants of a case row, read into one list: the names of the 申请人 cell (「张三、李四」, 「张三等5人」;
+its ID and phone cells are the first applicant's), and the hidden 其他申请人 columns of the ledger export (names
+with 「（代表）」; 其他申请人身份证号 and 其他申请人电话: the numbers of every applicant after the first, in order,
+「id2、、id4」); whether such a list changes what the database holds (pairing file and database applicants by
+position, name or ID number), and how it is shown.
 
 Imports only the lower import modules; :mod:`.fields`, :mod:`.checking`, :mod:`.matching`, :mod:`.inserting` and
 :mod:`.updating` import it.
@@ -24,8 +25,6 @@ COUNT_RE = re.compile(r"^(.*?)(?:等\s*(\d+)\s*人)$")
 REP_RE = re.compile(r"\s*[（(]代表[）)]$")
 CUT_RE = re.compile(r"[、，,；;]?\s*…+另有\s*(\d+)\s*人未列出$")  # app.exports.case_data.ledger.CUT_MARK
 
-ID_SPEC = FieldSpec("applicant_id", "申请人身份证号", kind="id")
-PHONE_SPEC = FieldSpec("applicant_phone", "申请人电话", kind="phone")
 CO_ID_SPEC = FieldSpec("co_applicant_ids", "其他申请人身份证号", kind="id")
 CO_PHONE_SPEC = FieldSpec("co_applicant_phones", "其他申请人电话", kind="phone")
 
@@ -68,7 +67,7 @@ def numbers_of(raw: Any, spec: FieldSpec, n: int, today: date | None) -> tuple[l
         return [None] * n, []
     if n == 0:
         raise ValidationError(spec.label, f"{spec.label}：填写了号码，但没有对应的申请人姓名")
-    parts = SEP_RE.split(raw.strip()) if isinstance(raw, str) and n > 1 else [raw]
+    parts = SEP_RE.split(raw.strip()) if isinstance(raw, str) else [raw]
     if len(parts) == 1:
         parsed = parse_cell(spec, raw, today=today)
         return [parsed.value] + [None] * (n - 1), list(parsed.warnings)

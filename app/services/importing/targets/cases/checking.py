@@ -12,8 +12,6 @@ from app.services.importing.parsing import Masked
 from app.services.importing.targets.cases.applicants import (
     CO_ID_SPEC,
     CO_PHONE_SPEC,
-    ID_SPEC,
-    PHONE_SPEC,
     Person,
     names_of,
     numbers_of,
@@ -304,9 +302,9 @@ class CaseChecks:
 
     @staticmethod
     def _applicants(ctx, row) -> tuple[Person, tuple[Person, ...], int | None] | None:
-        """(the first applicant, the others, the N of 「等N人」) from the 申请人 cell (「张三、李四」), the numbers
-        in the same order in its ID and phone cells, and the export's hidden 其他申请人 columns; None after
-        reporting a problem."""
+        """(the first applicant, the others, the N of 「等N人」) from the 申请人 cell (「张三、李四」; its ID and phone
+        cells are the first one's) and the export's hidden 其他申请人 columns (the others' numbers, in the order of
+        the names after the first); None after reporting a problem."""
         v, cells = row.values, row.cells
         names, count, _cut = names_of(v.get("applicant_name"))
         if not names:
@@ -315,10 +313,11 @@ class CaseChecks:
         co_names, _n, cut = names_of(v.get("co_applicants"), marks_rep=True)
         if cut:
             ctx.problem(row, "co_applicants", f"其他申请人只列出了{len(co_names)}人，另有{cut}人未列在文件中，未导入", "warning")
-        numbers: dict[str, list] = {}
-        for key, spec, n in (("applicant_id", ID_SPEC, len(names)), ("applicant_phone", PHONE_SPEC, len(names)),
-                             ("co_applicant_ids", CO_ID_SPEC, len(co_names)),
-                             ("co_applicant_phones", CO_PHONE_SPEC, len(co_names))):
+        # the visible cells hold the first applicant's numbers (parsed with the row); the hidden ones, the others'
+        others = names[1:] + co_names
+        numbers: dict[str, list] = {key: [v.get(key)] for key in ("applicant_id", "applicant_phone")}
+        for key, spec, n in (("co_applicant_ids", CO_ID_SPEC, len(others)),
+                             ("co_applicant_phones", CO_PHONE_SPEC, len(others))):
             try:
                 numbers[key], warnings = numbers_of(cells.get(key), spec, n, ctx.today)
             except ValidationError as exc:
@@ -327,7 +326,7 @@ class CaseChecks:
             for w in warnings:
                 ctx.problem(row, key, w, "warning")
         people = [Person(name, idn, phone, rep) for (name, rep), idn, phone in zip(
-            names + co_names, numbers["applicant_id"] + numbers["co_applicant_ids"],
+            names[:1] + others, numbers["applicant_id"] + numbers["co_applicant_ids"],
             numbers["applicant_phone"] + numbers["co_applicant_phones"], strict=True)]
         return people[0], tuple(people[1:]), count
 

@@ -27,9 +27,9 @@ FIELDS = (
     FieldSpec("apply_mode", "申请方式", ("申请形式",)),
     FieldSpec("applicant_name", "申请人", ("申请人姓名", "劳动者", "劳动者姓名", "职工姓名", "申请方", "当事人", "当事人姓名", "申请人(劳动者)", "姓名"),
               required=True, max_len=200),
-    # read as text: a cell may hold the numbers of several applicants (「id1、id2」), parsed one by one (.applicants)
-    FieldSpec("applicant_id", "申请人身份证号", ("身份证号", "身份证号码", "申请人身份证号码", "公民身份号码", "证件号码", "劳动者身份证号")),
-    FieldSpec("applicant_phone", "申请人电话", ("申请人联系电话", "联系电话", "电话", "手机", "手机号码", "劳动者电话")),
+    FieldSpec("applicant_id", "申请人身份证号", ("身份证号", "身份证号码", "申请人身份证号码", "公民身份号码", "证件号码", "劳动者身份证号"), kind="id"),
+    FieldSpec("applicant_phone", "申请人电话", ("申请人联系电话", "联系电话", "电话", "手机", "手机号码", "劳动者电话"), kind="phone"),
+    # the other applicants' columns are read as text: their numbers are parsed one by one (.applicants)
     FieldSpec("co_applicants", "其他申请人", ("共同申请人",), help="第一位之后的申请人，用“、”分隔；代表人后写“（代表）”"),
     FieldSpec("co_applicant_ids", "其他申请人身份证号", ("共同申请人身份证号",), help="与“其他申请人”顺序相同，用“、”分隔"),
     FieldSpec("co_applicant_phones", "其他申请人电话", ("共同申请人电话",), help="与“其他申请人”顺序相同，用“、”分隔"),
