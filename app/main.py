@@ -1,7 +1,7 @@
 """Composition root: parse the command line, open the database, start the GUI or a command.
 
 Start-up stays light on purpose: Qt, SQLAlchemy and the database are loaded only for the path that
-needs them, and matplotlib / python-docx / openpyxl are never imported here (tests/test_startup.py).
+needs them, and matplotlib / python-docx / openpyxl are never imported here (tests/ui/test_startup.py).
 """
 
 from __future__ import annotations

@@ -1,0 +1,1 @@
+"""Tests of charts (mirrors the package layout)."""

@@ -1,0 +1,1 @@
+"""Tests of db (mirrors the package layout)."""

@@ -1,0 +1,1 @@
+"""Tests of exports (mirrors the package layout)."""

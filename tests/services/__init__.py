@@ -1,0 +1,1 @@
+"""Tests of services (mirrors the package layout)."""

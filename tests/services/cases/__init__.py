@@ -1,0 +1,1 @@
+"""Tests of services.cases (mirrors the package layout)."""

@@ -1,0 +1,1 @@
+"""Tests of services.importing (mirrors the package layout)."""

@@ -1,0 +1,1 @@
+"""Tests of ui (mirrors the package layout)."""
