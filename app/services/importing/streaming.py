@@ -25,7 +25,7 @@ from app.services.importing.reader import ImportCancelled, cell_text, open_sourc
 from app.services.importing.records import ImportOptions, ImportResult, RowData, SkippedRow
 
 #: rows parsed, checked and written together
-BATCH = 1_000
+BATCH = 2_000
 #: rows read first to find the header (header.SCAN_ROWS and a tall header fit in it)
 HEAD_ROWS = 200
 
