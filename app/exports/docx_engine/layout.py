@@ -13,6 +13,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from app.core.fonts import BODY_FONT, HEADING_FONT, KAI_FONT, LATIN_FONT
+from app.services.formatting import format_date_cn
 
 PAGE_WIDTH_MM = 210
 PAGE_HEIGHT_MM = 297
@@ -56,10 +57,6 @@ def _format_date_cn(d: _dt.date | _dt.datetime | str) -> str:
     """2024年5月6日 (no zero padding, as GB/T 9704 asks). Strings are passed through."""
     if isinstance(d, str):
         return d
-    try:
-        from app.services.formatting import format_date_cn  # the shared helper, when it exists
-    except ModuleNotFoundError:
-        return f"{d.year}年{d.month}月{d.day}日"
     return format_date_cn(d)
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from app.exports.registry import ExportError
 from app.exports.xlsx_engine.config import ColumnSpec
+from app.services.formatting import format_date_cn
 
 BLANK_FILL_IN = "　　　　　"  # ideographic spaces: room to write by hand
 
@@ -24,10 +25,6 @@ def _illegal_chars_re():
 
 
 def _format_date_cn(d: _dt.date) -> str:
-    try:
-        from app.services.formatting import format_date_cn
-    except ModuleNotFoundError:
-        return f"{d.year}年{d.month}月{d.day}日"
     return format_date_cn(d)
 
 

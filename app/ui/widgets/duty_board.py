@@ -12,7 +12,7 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHeaderView, QWidget
 
-from app.services.formatting import quarter_range
+from app.services.formatting import format_date_cn, quarter_range
 from app.services.volunteers import (
     DUTY_DUE,
     DUTY_MISSING,
@@ -139,7 +139,7 @@ class DutyBoardWidget(QWidget):
             since = stale[0].since
             self.ui.stale_hint_label.setText(
                 self.tr("以下{n}家企业目前有志愿者联系，但自{d}以来没有任何志愿服务记录，请督促联系的志愿者上门服务。")
-                .format(n=len(stale), d=f"{since.year}年{since.month}月{since.day}日"))
+                .format(n=len(stale), d=format_date_cn(since)))
         else:
             self.ui.stale_hint_label.setText(self.tr("所有联系企业近两个季度内都有志愿者服务过。"))
         self.ui.summary_label.setText(self.summary_text())

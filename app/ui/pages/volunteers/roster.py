@@ -10,6 +10,7 @@ from typing import Any
 
 from PySide6.QtWidgets import QTableView
 
+from app.services.formatting import format_date_cn
 from app.services.validation import ValidationError
 from app.services.volunteers import list_contacts, list_volunteers
 from app.ui.dialogs.volunteer_dialog import ContactDialog, VolunteerDialog, get_date
@@ -126,7 +127,7 @@ class RosterMixin:
         name = vol.name if vol is not None else ""
         active = sum(1 for r in rows if r.active)
         ui.contacts_box.setTitle(self.tr("{n}的联系企业（{d}联系中{a}家）").format(
-            n=name, d=f"{as_of.year}年{as_of.month}月{as_of.day}日", a=active))
+            n=name, d=format_date_cn(as_of), a=active))
         warnings = [w for w in (vol.warnings if vol else ()) if "联系企业" in w]
         shared = [f"“{r.enterprise_name}”同时由{'、'.join(r.other_volunteers)}联系" for r in rows
                   if r.active and r.other_volunteers]
@@ -198,7 +199,7 @@ class RosterMixin:
         row = self.contact_proxy.data(self.ui.contact_view.currentIndex(), ROW_ROLE)
         today = self.service.today()
         if not self.confirm(self.tr("结束联系"), self.tr("把与“{e}”的联系截止日期设为今天（{d}）吗？").format(
-                e=row.enterprise_name, d=f"{today.year}年{today.month}月{today.day}日")):
+                e=row.enterprise_name, d=format_date_cn(today))):
             return
         try:
             result = self.service.end_contact(cid, today)
