@@ -112,7 +112,7 @@ class PartiesMixin:
         self._enterprise_id = choice.id
         self._enterprise_name = choice.name
         # the completer writes the display text; replace it by the name once it is done
-        QTimer.singleShot(0, lambda: ui.respondent_name_edit.setText(choice.name))
+        QTimer.singleShot(0, ui.respondent_name_edit, lambda: ui.respondent_name_edit.setText(choice.name))  # dies with the edit
         ui.credit_code_edit.setText(choice.credit_code or "")
         ui.legal_rep_edit.setText(choice.legal_rep or "")
         if choice.address:
